@@ -1,0 +1,551 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using MediaMemory.Internals;
+using MediaMemory.Units;
+using Microsoft.Extensions.Logging;
+
+namespace MediaMemory.Budgeting;
+
+/// <summary>
+/// The single source of truth for how many bytes the application holds, per
+/// <see cref="AllocationCategory"/>, against one limit. Every holder reserves through it and gets an
+/// <see cref="AllocationToken"/>; disposing the token gives the bytes back.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Thread-safe. One <see cref="Lock"/> guards the counters and the slot table: a reservation is a
+/// compare against the limit, two additions and a pop from a free list, so an uncontended lock is
+/// cheaper than a lock-free scheme that must keep three counters and the slot in step.
+/// </para>
+/// <para>
+/// Invariant: a reservation is granted only if it keeps used ≤ limit, so under any concurrency
+/// used never exceeds the limit — except after <see cref="SetLimit"/> lowered the limit below what
+/// was already held and reclaimers could not free the difference; then nothing new is granted until
+/// holders release (<see cref="LimitChangeResult.UnreclaimedBytes"/> says how much). When every token
+/// is disposed, used is exactly zero.
+/// </para>
+/// <para>
+/// A reservation that does not fit asks the registered <see cref="IMemoryReclaimer"/>s of strictly
+/// lower priority than the request to free memory: lowest priority first, then the most reclaimable,
+/// retrying after each. Reclaimers run on the requesting thread without the lock held, since they free
+/// by disposing tokens, which takes the lock. A reservation made inside a reclaimer is not reclaimed
+/// for recursively (refused with <see cref="RefusalReason.InsideReclaim"/>) so reclaimers cannot
+/// recurse into each other.
+/// </para>
+/// </remarks>
+public sealed class MemoryBudget
+{
+    // Slot table growth: start with room for 64 live tokens (arbitrary), double when full.
+    private const int InitialSlots = 64;
+    private static readonly int CategoryCount = Enum.GetValues<AllocationCategory>().Length;
+
+    // How many reclaims the current thread is inside of (reentrancy guard), and the bytes released
+    // by token disposals on this thread, so a reclaim is measured by accounting, not by claims.
+    [ThreadStatic]
+    private static int t_reclaimDepth;
+
+    [ThreadStatic]
+    private static long t_releasedBytes;
+
+    private readonly Lock _lock = new();
+    private readonly long[] _usedByCategory = new long[CategoryCount];
+    private readonly long[] _peakByCategory = new long[CategoryCount];
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger? _logger;
+    private readonly KeyValuePair<string, object?> _nameTag;
+
+    private Slot[] _slots = new Slot[InitialSlots];
+    private int _slotsInitialized;
+    private int _freeHead = -1;
+    private int _liveTokens;
+    private long _limit;
+    private long _used;
+    private long _peakUsed;
+    private long _reservations;
+    private long _refusals;
+    private long _reclaimedBytes;
+    private IMemoryReclaimer[] _reclaimers = [];
+
+    /// <summary>Creates a budget with <paramref name="limitBytes"/> bytes.</summary>
+    public MemoryBudget(long limitBytes)
+        : this(new MemoryBudgetOptions { LimitBytes = limitBytes })
+    {
+    }
+
+    /// <summary>Creates a budget from options.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The limit is negative.</exception>
+    public MemoryBudget(MemoryBudgetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.LimitBytes, nameof(options.LimitBytes));
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options.TimeProvider));
+        Name = options.Name ?? "default";
+        _limit = options.LimitBytes;
+        _timeProvider = options.TimeProvider;
+        _logger = options.Logger;
+        _nameTag = new KeyValuePair<string, object?>("budget", Name);
+    }
+
+    /// <summary>Raised after the limit changed (outside the lock).</summary>
+    public event EventHandler<BudgetLimitChangedEventArgs>? LimitChanged;
+
+    /// <summary>Raised after a reservation was refused.</summary>
+    public event EventHandler<ReservationRefusedEventArgs>? ReservationRefused;
+
+    /// <summary>Raised after a reclaimer was asked for memory.</summary>
+    public event EventHandler<MemoryReclaimedEventArgs>? Reclaimed;
+
+    /// <summary>The budget's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The limit in bytes.</summary>
+    public long LimitBytes => Volatile.Read(ref _limit);
+
+    /// <summary>Bytes reserved now.</summary>
+    public long UsedBytes => Volatile.Read(ref _used);
+
+    /// <summary>Bytes that can be reserved without reclaiming.</summary>
+    public long AvailableBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Math.Max(0, _limit - _used);
+            }
+        }
+    }
+
+    /// <summary>Most bytes reserved at once since the budget was made.</summary>
+    public long PeakUsedBytes => Volatile.Read(ref _peakUsed);
+
+    /// <summary>Bytes reserved now under <paramref name="category"/>.</summary>
+    public long GetUsedBytes(AllocationCategory category)
+    {
+        var index = CheckCategory(category);
+        lock (_lock)
+        {
+            return _usedByCategory[index];
+        }
+    }
+
+    /// <summary>A consistent copy of the accounting.</summary>
+    public BudgetSnapshot GetSnapshot()
+    {
+        lock (_lock)
+        {
+            return new BudgetSnapshot(_limit, _used, _peakUsed, [.. _usedByCategory], [.. _peakByCategory],
+                _reservations, _refusals, _reclaimedBytes, _liveTokens);
+        }
+    }
+
+    /// <summary>
+    /// Reserves <paramref name="bytes"/>; returns true if and only if the bytes are now accounted to
+    /// <paramref name="token"/>. When they do not fit, reclaimers of lower priority are asked first.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A negative size, or an undefined category or priority.</exception>
+    public bool TryReserve(long bytes, AllocationCategory category, Priority priority, out AllocationToken token)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        var categoryIndex = CheckCategory(category);
+        CheckPriority(priority);
+        if (TryReserveCore(bytes, categoryIndex, out token))
+        {
+            return true;
+        }
+
+        return TryReserveSlow(bytes, category, priority, out token);
+    }
+
+    /// <summary>Reserves <paramref name="bytes"/> or throws.</summary>
+    /// <exception cref="MemoryBudgetExceededException">They did not fit even after reclaiming.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A negative size, or an undefined category or priority.</exception>
+    public AllocationToken Reserve(long bytes, AllocationCategory category, Priority priority)
+    {
+        if (TryReserve(bytes, category, priority, out var token))
+        {
+            return token;
+        }
+
+        throw new MemoryBudgetExceededException(bytes, category, ClassifyRefusal(bytes), GetSnapshot());
+    }
+
+    /// <summary>Releases a reservation explicitly.</summary>
+    /// <exception cref="InvalidOperationException">The token was already released, is <c>default</c>,
+    /// or belongs to another budget.</exception>
+    public void Release(AllocationToken token)
+    {
+        if (!ReferenceEquals(token.Budget, this))
+        {
+            throw new InvalidOperationException("the token does not belong to this budget (or is default)");
+        }
+
+        ReleaseCore(token.Slot, token.Generation, throwIfStale: true);
+    }
+
+    /// <summary>Registers a reclaimer; dispose the result to unregister it.</summary>
+    public IDisposable RegisterReclaimer(IMemoryReclaimer reclaimer)
+    {
+        ArgumentNullException.ThrowIfNull(reclaimer);
+        CheckPriority(reclaimer.Priority);
+        lock (_lock)
+        {
+            _reclaimers = [.. _reclaimers, reclaimer];
+        }
+
+        return new Registration(this, reclaimer);
+    }
+
+    /// <summary>
+    /// Sets the limit. When it is below what is in use, every registered reclaimer is asked for the
+    /// excess (lowest priority first); the result says what was freed and what could not be.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The limit is negative.</exception>
+    public LimitChangeResult SetLimit(long limitBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limitBytes);
+        long old, used;
+        lock (_lock)
+        {
+            old = _limit;
+            _limit = limitBytes;
+            used = _used;
+        }
+
+        if (MediaMemoryMetrics.LimitChanges.Enabled)
+        {
+            MediaMemoryMetrics.LimitChanges.Add(1, _nameTag);
+        }
+
+        if (_logger is not null)
+        {
+            BudgetLog.LimitChanged(_logger, Name, old, limitBytes, used);
+        }
+
+        LimitChanged?.Invoke(this, new BudgetLimitChangedEventArgs(old, limitBytes, used, _timeProvider.GetUtcNow()));
+
+        var reclaimed = used > limitBytes ? ReclaimCore(Priority.Essential + 1, ReclaimReason.LimitLowered, wanted: () => UsedBytes - LimitBytes) : 0;
+        return new LimitChangeResult(old, limitBytes, reclaimed, Math.Max(0, UsedBytes - LimitBytes));
+    }
+
+    /// <summary>
+    /// Asks reclaimers of priority below <paramref name="below"/> for <paramref name="bytes"/> bytes,
+    /// lowest priority first, and returns what was released by the budget's accounting.
+    /// </summary>
+    public long Reclaim(long bytes, Priority below = Priority.Essential)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        CheckPriority(below);
+        long released = 0;
+        return bytes == 0 ? 0 : ReclaimCore(below, ReclaimReason.Requested, wanted: () => bytes - released, onReleased: r => released += r);
+    }
+
+    internal bool IsHeld(int slot, int generation)
+    {
+        lock (_lock)
+        {
+            return (uint)slot < (uint)_slotsInitialized && _slots[slot].Generation == generation && _slots[slot].InUse;
+        }
+    }
+
+    internal long GetSlotBytes(int slot, int generation)
+    {
+        lock (_lock)
+        {
+            return ResolveSlot(slot, generation).Bytes;
+        }
+    }
+
+    internal AllocationCategory GetSlotCategory(int slot, int generation)
+    {
+        lock (_lock)
+        {
+            return (AllocationCategory)ResolveSlot(slot, generation).Category;
+        }
+    }
+
+    /// <summary>Releases a slot; returns false if it was stale (already released).</summary>
+    internal bool ReleaseCore(int slot, int generation, bool throwIfStale)
+    {
+        long bytes;
+        lock (_lock)
+        {
+            if ((uint)slot >= (uint)_slotsInitialized || _slots[slot].Generation != generation || !_slots[slot].InUse)
+            {
+                return throwIfStale ? throw new InvalidOperationException("the reservation was already released") : false;
+            }
+
+            ref var entry = ref _slots[slot];
+            bytes = entry.Bytes;
+            _used -= bytes;
+            _usedByCategory[entry.Category] -= bytes;
+            Debug.Assert(_used >= 0 && _usedByCategory[entry.Category] >= 0, "accounting went negative");
+            entry.InUse = false;
+            entry.Generation = entry.Generation == int.MaxValue ? 1 : entry.Generation + 1;
+            entry.NextFree = _freeHead;
+            _freeHead = slot;
+            _liveTokens--;
+        }
+
+        t_releasedBytes += bytes;
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryReserveCore(long bytes, int category, out AllocationToken token)
+    {
+        lock (_lock)
+        {
+            if (bytes > _limit - _used)
+            {
+                token = default;
+                return false;
+            }
+
+            var slot = _freeHead;
+            if (slot < 0)
+            {
+                slot = NewSlot();
+            }
+
+            ref var entry = ref _slots[slot];
+            _freeHead = entry.NextFree;
+            entry.Bytes = bytes;
+            entry.Category = (byte)category;
+            entry.InUse = true;
+            _used += bytes;
+            _usedByCategory[category] += bytes;
+            if (_used > _peakUsed)
+            {
+                _peakUsed = _used;
+            }
+
+            if (_usedByCategory[category] > _peakByCategory[category])
+            {
+                _peakByCategory[category] = _usedByCategory[category];
+            }
+
+            _reservations++;
+            _liveTokens++;
+            token = new AllocationToken(this, slot, entry.Generation);
+        }
+
+        if (MediaMemoryMetrics.Reservations.Enabled)
+        {
+            MediaMemoryMetrics.Reservations.Add(1, _nameTag);
+            MediaMemoryMetrics.ReservedBytes.Add(bytes, _nameTag);
+        }
+
+        return true;
+    }
+
+    private int NewSlot()
+    {
+        if (_slotsInitialized == _slots.Length)
+        {
+            Array.Resize(ref _slots, _slots.Length * 2);
+        }
+
+        var slot = _slotsInitialized++;
+        _slots[slot] = new Slot { Generation = 1, NextFree = -1 };
+        return slot;
+    }
+
+    private bool TryReserveSlow(long bytes, AllocationCategory category, Priority priority, out AllocationToken token)
+    {
+        var reason = ClassifyRefusal(bytes);
+        if (reason == RefusalReason.ReclaimInsufficient)
+        {
+            // Ask lower priorities for the shortfall, retrying after each reclaimer.
+            var granted = false;
+            var categoryIndex = (int)category;
+            AllocationToken result = default;
+            ReclaimCore(priority, ReclaimReason.ReservationDidNotFit,
+                wanted: () => bytes - AvailableBytes,
+                onReleased: _ => granted = TryReserveCore(bytes, categoryIndex, out result),
+                stop: () => granted);
+            if (granted || TryReserveCore(bytes, categoryIndex, out result))
+            {
+                token = result;
+                return true;
+            }
+        }
+
+        token = default;
+        Refuse(bytes, category, priority, reason);
+        return false;
+    }
+
+    private RefusalReason ClassifyRefusal(long bytes) =>
+        bytes > LimitBytes ? RefusalReason.LargerThanLimit
+        : t_reclaimDepth > 0 ? RefusalReason.InsideReclaim
+        : RefusalReason.ReclaimInsufficient;
+
+    private void Refuse(long bytes, AllocationCategory category, Priority priority, RefusalReason reason)
+    {
+        long available;
+        lock (_lock)
+        {
+            _refusals++;
+            available = Math.Max(0, _limit - _used);
+        }
+
+        if (MediaMemoryMetrics.Refusals.Enabled)
+        {
+            MediaMemoryMetrics.Refusals.Add(1, _nameTag, new KeyValuePair<string, object?>("reason", reason.ToString()));
+        }
+
+        if (_logger is not null)
+        {
+            BudgetLog.Refused(_logger, Name, bytes, category, priority, reason, available);
+        }
+
+        ReservationRefused?.Invoke(this, new ReservationRefusedEventArgs(bytes, category, priority, available, reason, _timeProvider.GetUtcNow()));
+    }
+
+    /// <summary>
+    /// Asks reclaimers of priority strictly below <paramref name="below"/>, lowest priority first and
+    /// most reclaimable first within a priority, while <paramref name="wanted"/> is positive and
+    /// <paramref name="stop"/> is false. Returns the bytes released by accounting.
+    /// </summary>
+    private long ReclaimCore(Priority below, ReclaimReason reason, Func<long> wanted, Action<long>? onReleased = null, Func<bool>? stop = null)
+    {
+        var candidates = Volatile.Read(ref _reclaimers)
+            .Where(r => r.Priority < below)
+            .Select(r => (Reclaimer: r, Reclaimable: SafeReclaimable(r)))
+            .Where(c => c.Reclaimable > 0)
+            .OrderBy(c => c.Reclaimer.Priority)
+            .ThenByDescending(c => c.Reclaimable)
+            .Select(c => c.Reclaimer)
+            .ToList();
+
+        long total = 0;
+        foreach (var reclaimer in candidates)
+        {
+            var want = wanted();
+            if (want <= 0 || (stop?.Invoke() ?? false))
+            {
+                break;
+            }
+
+            var before = t_releasedBytes;
+            long claimed = 0;
+            t_reclaimDepth++;
+            try
+            {
+                claimed = reclaimer.Reclaim(want, reason);
+            }
+#pragma warning disable CA1031 // A failing reclaimer must not break the budget; it is logged and skipped.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                if (_logger is not null)
+                {
+                    BudgetLog.ReclaimerFailed(_logger, ex, reclaimer.Name, want);
+                }
+            }
+            finally
+            {
+                t_reclaimDepth--;
+            }
+
+            var released = t_releasedBytes - before;
+            total += released;
+            lock (_lock)
+            {
+                _reclaimedBytes += released;
+            }
+
+            if (MediaMemoryMetrics.ReclaimedBytes.Enabled)
+            {
+                MediaMemoryMetrics.ReclaimedBytes.Add(released, _nameTag, new KeyValuePair<string, object?>("reason", reason.ToString()));
+            }
+
+            if (_logger is not null)
+            {
+                BudgetLog.Reclaimed(_logger, reclaimer.Name, want, reason, released, claimed);
+            }
+
+            Reclaimed?.Invoke(this, new MemoryReclaimedEventArgs(reclaimer.Name, want, released, claimed, reason, _timeProvider.GetUtcNow()));
+            onReleased?.Invoke(released);
+        }
+
+        return total;
+    }
+
+    private long SafeReclaimable(IMemoryReclaimer reclaimer)
+    {
+        try
+        {
+            return reclaimer.ReclaimableBytes;
+        }
+#pragma warning disable CA1031 // Same as Reclaim: a broken reclaimer is skipped, not fatal.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            if (_logger is not null)
+            {
+                BudgetLog.ReclaimerFailed(_logger, ex, reclaimer.Name, 0);
+            }
+
+            return 0;
+        }
+    }
+
+    private ref Slot ResolveSlot(int slot, int generation)
+    {
+        if ((uint)slot >= (uint)_slotsInitialized || _slots[slot].Generation != generation || !_slots[slot].InUse)
+        {
+            throw new ObjectDisposedException(nameof(AllocationToken), "the reservation was released");
+        }
+
+        return ref _slots[slot];
+    }
+
+    private static int CheckCategory(AllocationCategory category) =>
+        (uint)category < (uint)CategoryCount
+            ? (int)category
+            : throw new ArgumentOutOfRangeException(nameof(category), category, "unknown allocation category");
+
+    private static void CheckPriority(Priority priority)
+    {
+        if (priority is < Priority.Low or > Priority.Essential)
+        {
+            throw new ArgumentOutOfRangeException(nameof(priority), priority, "unknown priority");
+        }
+    }
+
+    private void Unregister(IMemoryReclaimer reclaimer)
+    {
+        lock (_lock)
+        {
+            var index = Array.IndexOf(_reclaimers, reclaimer);
+            if (index >= 0)
+            {
+                _reclaimers = [.. _reclaimers[..index], .. _reclaimers[(index + 1)..]];
+            }
+        }
+    }
+
+    private struct Slot
+    {
+        public long Bytes;
+        public int Generation;
+        public int NextFree;
+        public byte Category;
+        public bool InUse;
+    }
+
+    private sealed class Registration(MemoryBudget budget, IMemoryReclaimer reclaimer) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                budget.Unregister(reclaimer);
+            }
+        }
+    }
+}
