@@ -1,0 +1,54 @@
+using System.CommandLine;
+using MediaMemory.Platform;
+using MediaMemory.Units;
+
+namespace MediaMemory.Cli.Infrastructure;
+
+/// <summary>Options shared by several commands, with parsers that give one clear line on bad input.</summary>
+internal static class CommonOptions
+{
+    public static Option<bool> Json() => new("--json") { Description = "Print one JSON object on stdout and nothing else." };
+
+    public static Option<ByteSize?> Size(string name, string description) => new(name)
+    {
+        Description = description + " Sizes: 512MiB, 1.5GiB, 800MB or bytes.",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (!ByteSize.TryParse(text, out var size, out var error))
+            {
+                result.AddError($"{name}: {error}");
+                return null;
+            }
+
+            return size;
+        },
+    };
+
+    public static Option<int> Integer(string name, string description, int defaultValue) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (!int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value))
+            {
+                result.AddError($"{name}: '{text}' is not a whole number");
+            }
+
+            return value;
+        },
+    };
+
+    public static Option<string> Device(string defaultName) => new("--device")
+    {
+        Description = $"Device profile: {string.Join(", ", DeviceProfile.Names)} (default {defaultName}).",
+        DefaultValueFactory = _ => defaultName,
+    };
+
+    public static DeviceProfile ResolveDevice(string name, MemoryLimits limits) =>
+        DeviceProfile.TryFind(name, limits, out var profile)
+            ? profile
+            : throw new UsageException($"--device: unknown device '{name}'; use one of {string.Join(", ", DeviceProfile.Names)}");
+}

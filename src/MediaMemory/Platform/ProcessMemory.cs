@@ -1,0 +1,45 @@
+using System.Globalization;
+
+namespace MediaMemory.Platform;
+
+/// <summary>
+/// This process's resident memory as the kernel counts it: <c>VmRSS</c> (now) and <c>VmHWM</c>
+/// (the peak, "high water mark") from /proc/self/status. Stateless and thread-safe.
+/// </summary>
+public static class ProcessMemory
+{
+    /// <summary>Peak resident set in bytes (VmHWM), or null where /proc is not available.</summary>
+    public static long? PeakResidentBytes() => ReadStatusField("VmHWM:");
+
+    /// <summary>Current resident set in bytes (VmRSS), or null where /proc is not available.</summary>
+    public static long? ResidentBytes() => ReadStatusField("VmRSS:");
+
+    /// <summary>Parses a <c>Name:   N kB</c> field of /proc/self/status text into bytes.</summary>
+    internal static long? ParseStatusField(string status, string field)
+    {
+        foreach (var line in status.Split('\n'))
+        {
+            if (line.StartsWith(field, StringComparison.Ordinal))
+            {
+                var parts = line[field.Length..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+                return parts.Length > 0 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var kib)
+                    ? checked(kib * 1024)
+                    : null;
+            }
+        }
+
+        return null;
+    }
+
+    private static long? ReadStatusField(string field)
+    {
+        try
+        {
+            return OperatingSystem.IsLinux() ? ParseStatusField(File.ReadAllText("/proc/self/status"), field) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}
