@@ -7,8 +7,8 @@ namespace MediaMemory.Units;
 /// <c>1.5GiB</c>, <c>800MB</c> or <c>4096</c>.
 /// </summary>
 /// <remarks>
-/// Binary suffixes (KiB, MiB, GiB, TiB) are powers of 1024, decimal ones (KB, MB, GB, TB) powers
-/// of 1000, as IEC 80000-13 defines them; suffixes are case-insensitive and may follow a space.
+/// Binary suffixes (KiB, MiB, GiB, TiB, PiB, EiB) are powers of 1024, decimal ones (KB, MB, GB, TB,
+/// PB, EB) powers of 1000, as IEC 80000-13 defines them; suffixes are case-insensitive and may follow a space.
 /// A fractional value is rounded to the nearest byte. Immutable and therefore thread-safe.
 /// </remarks>
 public readonly record struct ByteSize : IComparable<ByteSize>
@@ -17,11 +17,13 @@ public readonly record struct ByteSize : IComparable<ByteSize>
     [
         // Longest suffixes first so "MiB" is not read as "B" after "Mi".
         ("KiB", 1L << 10), ("MiB", 1L << 20), ("GiB", 1L << 30), ("TiB", 1L << 40), ("PiB", 1L << 50),
+        ("EiB", 1L << 60),
         ("KB", 1_000L), ("MB", 1_000_000L), ("GB", 1_000_000_000L), ("TB", 1_000_000_000_000L),
-        ("PB", 1_000_000_000_000_000L),
+        ("PB", 1_000_000_000_000_000L), ("EB", 1_000_000_000_000_000_000L),
         ("B", 1L),
     ];
 
+    // Every name here is also in Units, so whatever ToString and ToExactString print, Parse reads.
     private static readonly string[] BinaryNames = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
 
     /// <summary>Creates a size of <paramref name="bytes"/> bytes.</summary>
@@ -94,7 +96,7 @@ public readonly record struct ByteSize : IComparable<ByteSize>
         if (number.Length == 0 || !char.IsAsciiDigit(number[^1]) ||
             !decimal.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
         {
-            error = $"'{text}' is not a size: use a number of bytes or a number with KiB, MiB, GiB, TiB, KB, MB, GB or TB, e.g. 512MiB";
+            error = $"'{text}' is not a size: use a number of bytes or a number with KiB, MiB, GiB, TiB, PiB, EiB, KB, MB, GB, TB, PB or EB, e.g. 512MiB";
             return false;
         }
 
@@ -138,28 +140,15 @@ public readonly record struct ByteSize : IComparable<ByteSize>
             unit++;
         }
 
-        return unit == BinaryNames.Length - 1 ? Bytes.ToString(CultureInfo.InvariantCulture) + "B"
-            : value.ToString(CultureInfo.InvariantCulture) + BinaryNames[unit];
+        return value.ToString(CultureInfo.InvariantCulture) + BinaryNames[unit];
     }
 
     /// <summary>
     /// Formats for people, in the largest binary unit the size reaches, with up to two decimals
-    /// (<c>1.5 GiB</c>, <c>33.18 MiB</c>); rounding loses at most 0.5 % of the value.
+    /// (<c>1.5 GiB</c>, <c>33.18 MiB</c>); rounding loses at most 0.5 % of the value, and
+    /// <see cref="Parse"/> reads the text back.
     /// </summary>
-    public override string ToString()
-    {
-        var unit = 0;
-        double value = Bytes;
-        while (unit < BinaryNames.Length - 1 && value >= 1024)
-        {
-            value /= 1024;
-            unit++;
-        }
-
-        return unit == 0
-            ? Bytes.ToString(CultureInfo.InvariantCulture) + " B"
-            : value.ToString("0.##", CultureInfo.InvariantCulture) + " " + BinaryNames[unit];
-    }
+    public override string ToString() => FormatForPeople((ulong)Bytes, keepParseable: true);
 
     /// <inheritdoc />
     public int CompareTo(ByteSize other) => Bytes.CompareTo(other.Bytes);
@@ -177,5 +166,39 @@ public readonly record struct ByteSize : IComparable<ByteSize>
     public static bool operator >=(ByteSize left, ByteSize right) => left.Bytes >= right.Bytes;
 
     /// <summary>Formats <paramref name="bytes"/> for people; see <see cref="ToString"/>.</summary>
-    public static string Format(long bytes) => bytes < 0 ? "-" + new ByteSize(-bytes) : new ByteSize(bytes).ToString();
+    public static string Format(long bytes) =>
+        bytes < 0
+            ? "-" + FormatForPeople(unchecked(0UL - (ulong)bytes), keepParseable: false) // long.MinValue has no positive twin
+            : FormatForPeople((ulong)bytes, keepParseable: true);
+
+    /// <summary>
+    /// <paramref name="bytes"/> in the largest binary unit it reaches, rounded to two decimals.
+    /// With <paramref name="keepParseable"/>, a value that would round up past <see cref="long.MaxValue"/>
+    /// bytes (7.995 EiB and more shows as "8 EiB", which is 2^63) is truncated instead, so that
+    /// <see cref="Parse"/> reads the text back; truncating there loses at most 0.125 %.
+    /// </summary>
+    private static string FormatForPeople(ulong bytes, bool keepParseable)
+    {
+        if (bytes < 1024)
+        {
+            return bytes.ToString(CultureInfo.InvariantCulture) + " B";
+        }
+
+        // decimal, not double: a double cannot hold every long (long.MaxValue becomes 2^63).
+        var unit = 0;
+        decimal value = bytes;
+        while (unit < BinaryNames.Length - 1 && value >= 1024)
+        {
+            value /= 1024;
+            unit++;
+        }
+
+        var shown = decimal.Round(value, 2, MidpointRounding.AwayFromZero);
+        if (keepParseable && shown * (1UL << (10 * unit)) > long.MaxValue)
+        {
+            shown = decimal.Floor(value * 100) / 100;
+        }
+
+        return shown.ToString("0.##", CultureInfo.InvariantCulture) + " " + BinaryNames[unit];
+    }
 }

@@ -92,6 +92,16 @@ public sealed record VideoFormat
     /// <summary>Bytes of one frame, all planes with their padding.</summary>
     public long FrameSizeBytes { get; }
 
+    /// <summary>Equal when width, height, format and stride alignment are: the planes follow from them.</summary>
+    /// <remarks>Written by hand because the compiler's record equality would compare the
+    /// <see cref="Planes"/> list by reference, so no two separately built formats were ever equal.</remarks>
+    public bool Equals(VideoFormat? other) =>
+        other is not null && Width == other.Width && Height == other.Height &&
+        PixelFormat == other.PixelFormat && StrideAlignmentBytes == other.StrideAlignmentBytes;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Width, Height, PixelFormat, StrideAlignmentBytes);
+
     /// <inheritdoc />
     public override string ToString() => $"{Width}×{Height} {PixelFormat}";
 }
