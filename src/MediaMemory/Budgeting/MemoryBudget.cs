@@ -361,7 +361,7 @@ public sealed class MemoryBudget
             var categoryIndex = (int)category;
             AllocationToken result = default;
             ReclaimCore(priority, ReclaimReason.ReservationDidNotFit,
-                wanted: () => bytes - AvailableBytes,
+                wanted: () => Shortfall(bytes),
                 onReleased: _ => granted = TryReserveCore(bytes, categoryIndex, out result),
                 stop: () => granted);
             if (granted || TryReserveCore(bytes, categoryIndex, out result))
@@ -374,6 +374,16 @@ public sealed class MemoryBudget
         token = default;
         Refuse(bytes, category, priority, reason);
         return false;
+    }
+
+    // Bytes that must be freed before `bytes` fit. Not `bytes - AvailableBytes`: available is clamped
+    // at 0, so after SetLimit left use above the limit that would ask reclaimers for too little.
+    private long Shortfall(long bytes)
+    {
+        lock (_lock)
+        {
+            return bytes - (_limit - _used);
+        }
     }
 
     private RefusalReason ClassifyRefusal(long bytes) =>
