@@ -39,10 +39,15 @@ public sealed class MemoryBudget
     private const int InitialSlots = 64;
     private static readonly int CategoryCount = Enum.GetValues<AllocationCategory>().Length;
 
-    // How many reclaims the current thread is inside of (reentrancy guard), and the bytes released
-    // by token disposals on this thread, so a reclaim is measured by accounting, not by claims.
+    // How many reclaims the current thread is inside of (reentrancy guard), the budget whose reclaimer
+    // runs on this thread, and the bytes released from that budget by token disposals on this thread,
+    // so a reclaim is measured by this budget's accounting, not by claims nor by releases of tokens of
+    // another budget that the same reclaimer happens to hold.
     [ThreadStatic]
     private static int t_reclaimDepth;
+
+    [ThreadStatic]
+    private static MemoryBudget? t_reclaimingBudget;
 
     [ThreadStatic]
     private static long t_releasedBytes;
@@ -287,7 +292,11 @@ public sealed class MemoryBudget
             _liveTokens--;
         }
 
-        t_releasedBytes += bytes;
+        if (ReferenceEquals(t_reclaimingBudget, this))
+        {
+            t_releasedBytes += bytes;
+        }
+
         return true;
     }
 
@@ -438,8 +447,12 @@ public sealed class MemoryBudget
                 break;
             }
 
-            var before = t_releasedBytes;
+            var outerBudget = t_reclaimingBudget;
+            var outerReleased = t_releasedBytes;
+            t_reclaimingBudget = this;
+            t_releasedBytes = 0;
             long claimed = 0;
+            long released;
             t_reclaimDepth++;
             try
             {
@@ -457,9 +470,11 @@ public sealed class MemoryBudget
             finally
             {
                 t_reclaimDepth--;
+                released = t_releasedBytes;
+                t_reclaimingBudget = outerBudget;
+                t_releasedBytes = outerReleased;
             }
 
-            var released = t_releasedBytes - before;
             total += released;
             lock (_lock)
             {
