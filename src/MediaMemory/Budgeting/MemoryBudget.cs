@@ -429,6 +429,14 @@ public sealed class MemoryBudget
     /// </summary>
     private long ReclaimCore(Priority below, ReclaimReason reason, Func<long> wanted, Action<long>? onReleased = null, Func<bool>? stop = null)
     {
+        // Inside a reclaimer (Reclaim or SetLimit called from IMemoryReclaimer.Reclaim) nothing is
+        // reclaimed recursively, for the same reason reservations made there are not reclaimed for:
+        // a reclaimer that asks the budget would otherwise be asked again, without end.
+        if (t_reclaimDepth > 0)
+        {
+            return 0;
+        }
+
         var candidates = Volatile.Read(ref _reclaimers)
             .Where(r => r.Priority < below)
             .Select(r => (Reclaimer: r, Reclaimable: SafeReclaimable(r)))
