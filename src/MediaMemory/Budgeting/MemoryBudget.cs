@@ -29,8 +29,10 @@ namespace MediaMemory.Budgeting;
 /// lower priority than the request to free memory: lowest priority first, then the most reclaimable,
 /// retrying after each. Reclaimers run on the requesting thread without the lock held, since they free
 /// by disposing tokens, which takes the lock. A reservation made inside a reclaimer is not reclaimed
-/// for recursively (refused with <see cref="RefusalReason.InsideReclaim"/>) so reclaimers cannot
-/// recurse into each other.
+/// for recursively (refused with <see cref="RefusalReason.InsideReclaim"/>), and <see cref="Reclaim"/> or
+/// <see cref="SetLimit"/> called inside a reclaimer asks no reclaimer, so reclaimers cannot recurse into
+/// each other. The guard is per thread and shared by all budgets. A reclaim is measured by the tokens of
+/// this budget released on the calling thread during the call, not by what the reclaimer claims.
 /// </para>
 /// </remarks>
 public sealed class MemoryBudget
