@@ -29,8 +29,10 @@ namespace MediaMemory.Budgeting;
 /// lower priority than the request to free memory: lowest priority first, then the most reclaimable,
 /// retrying after each. Reclaimers run on the requesting thread without the lock held, since they free
 /// by disposing tokens, which takes the lock. A reservation made inside a reclaimer is not reclaimed
-/// for recursively (refused with <see cref="RefusalReason.InsideReclaim"/>) so reclaimers cannot
-/// recurse into each other.
+/// for recursively (refused with <see cref="RefusalReason.InsideReclaim"/>), and <see cref="Reclaim"/> or
+/// <see cref="SetLimit"/> called inside a reclaimer asks no reclaimer, so reclaimers cannot recurse into
+/// each other. The guard is per thread and shared by all budgets. A reclaim is measured by the tokens of
+/// this budget released on the calling thread during the call, not by what the reclaimer claims.
 /// </para>
 /// </remarks>
 public sealed class MemoryBudget
@@ -39,10 +41,15 @@ public sealed class MemoryBudget
     private const int InitialSlots = 64;
     private static readonly int CategoryCount = Enum.GetValues<AllocationCategory>().Length;
 
-    // How many reclaims the current thread is inside of (reentrancy guard), and the bytes released
-    // by token disposals on this thread, so a reclaim is measured by accounting, not by claims.
+    // How many reclaims the current thread is inside of (reentrancy guard), the budget whose reclaimer
+    // runs on this thread, and the bytes released from that budget by token disposals on this thread,
+    // so a reclaim is measured by this budget's accounting, not by claims nor by releases of tokens of
+    // another budget that the same reclaimer happens to hold.
     [ThreadStatic]
     private static int t_reclaimDepth;
+
+    [ThreadStatic]
+    private static MemoryBudget? t_reclaimingBudget;
 
     [ThreadStatic]
     private static long t_releasedBytes;
@@ -287,7 +294,11 @@ public sealed class MemoryBudget
             _liveTokens--;
         }
 
-        t_releasedBytes += bytes;
+        if (ReferenceEquals(t_reclaimingBudget, this))
+        {
+            t_releasedBytes += bytes;
+        }
+
         return true;
     }
 
@@ -361,7 +372,7 @@ public sealed class MemoryBudget
             var categoryIndex = (int)category;
             AllocationToken result = default;
             ReclaimCore(priority, ReclaimReason.ReservationDidNotFit,
-                wanted: () => bytes - AvailableBytes,
+                wanted: () => Shortfall(bytes),
                 onReleased: _ => granted = TryReserveCore(bytes, categoryIndex, out result),
                 stop: () => granted);
             if (granted || TryReserveCore(bytes, categoryIndex, out result))
@@ -374,6 +385,16 @@ public sealed class MemoryBudget
         token = default;
         Refuse(bytes, category, priority, reason);
         return false;
+    }
+
+    // Bytes that must be freed before `bytes` fit. Not `bytes - AvailableBytes`: available is clamped
+    // at 0, so after SetLimit left use above the limit that would ask reclaimers for too little.
+    private long Shortfall(long bytes)
+    {
+        lock (_lock)
+        {
+            return bytes - (_limit - _used);
+        }
     }
 
     private RefusalReason ClassifyRefusal(long bytes) =>
@@ -410,6 +431,14 @@ public sealed class MemoryBudget
     /// </summary>
     private long ReclaimCore(Priority below, ReclaimReason reason, Func<long> wanted, Action<long>? onReleased = null, Func<bool>? stop = null)
     {
+        // Inside a reclaimer (Reclaim or SetLimit called from IMemoryReclaimer.Reclaim) nothing is
+        // reclaimed recursively, for the same reason reservations made there are not reclaimed for:
+        // a reclaimer that asks the budget would otherwise be asked again, without end.
+        if (t_reclaimDepth > 0)
+        {
+            return 0;
+        }
+
         var candidates = Volatile.Read(ref _reclaimers)
             .Where(r => r.Priority < below)
             .Select(r => (Reclaimer: r, Reclaimable: SafeReclaimable(r)))
@@ -428,8 +457,12 @@ public sealed class MemoryBudget
                 break;
             }
 
-            var before = t_releasedBytes;
+            var outerBudget = t_reclaimingBudget;
+            var outerReleased = t_releasedBytes;
+            t_reclaimingBudget = this;
+            t_releasedBytes = 0;
             long claimed = 0;
+            long released;
             t_reclaimDepth++;
             try
             {
@@ -447,9 +480,11 @@ public sealed class MemoryBudget
             finally
             {
                 t_reclaimDepth--;
+                released = t_releasedBytes;
+                t_reclaimingBudget = outerBudget;
+                t_releasedBytes = outerReleased;
             }
 
-            var released = t_releasedBytes - before;
             total += released;
             lock (_lock)
             {
