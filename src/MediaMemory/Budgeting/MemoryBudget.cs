@@ -31,7 +31,8 @@ namespace MediaMemory.Budgeting;
 /// by disposing tokens, which takes the lock. A reservation made inside a reclaimer is not reclaimed
 /// for recursively (refused with <see cref="RefusalReason.InsideReclaim"/>), and <see cref="Reclaim"/> or
 /// <see cref="SetLimit"/> called inside a reclaimer asks no reclaimer, so reclaimers cannot recurse into
-/// each other. The guard is per thread and shared by all budgets. A reclaim is measured by the tokens of
+/// each other. The guard is per thread and per budget: a reclaimer of budget A may reserve from, or
+/// reclaim in, budget B. A reclaim is measured by the tokens of
 /// this budget released on the calling thread during the call, not by what the reclaimer claims.
 /// </para>
 /// </remarks>
@@ -46,13 +47,17 @@ public sealed class MemoryBudget
     // so a reclaim is measured by this budget's accounting, not by claims nor by releases of tokens of
     // another budget that the same reclaimer happens to hold.
     [ThreadStatic]
-    private static int t_reclaimDepth;
+    private static List<MemoryBudget>? t_reclaiming;
 
     [ThreadStatic]
     private static MemoryBudget? t_reclaimingBudget;
 
     [ThreadStatic]
     private static long t_releasedBytes;
+
+    // Why this thread's last reservation was refused, so Reserve's exception says what the event said.
+    [ThreadStatic]
+    private static RefusalReason t_lastRefusal;
 
     private readonly Lock _lock = new();
     private readonly long[] _usedByCategory = new long[CategoryCount];
@@ -174,7 +179,7 @@ public sealed class MemoryBudget
             return token;
         }
 
-        throw new MemoryBudgetExceededException(bytes, category, ClassifyRefusal(bytes), GetSnapshot());
+        throw new MemoryBudgetExceededException(bytes, category, t_lastRefusal, GetSnapshot());
     }
 
     /// <summary>Releases a reservation explicitly.</summary>
@@ -197,6 +202,11 @@ public sealed class MemoryBudget
         CheckPriority(reclaimer.Priority);
         lock (_lock)
         {
+            if (Array.IndexOf(_reclaimers, reclaimer) >= 0)
+            {
+                throw new ArgumentException($"reclaimer '{reclaimer.Name}' is already registered with budget '{Name}'", nameof(reclaimer));
+            }
+
             _reclaimers = [.. _reclaimers, reclaimer];
         }
 
@@ -229,9 +239,11 @@ public sealed class MemoryBudget
             BudgetLog.LimitChanged(_logger, Name, old, limitBytes, used);
         }
 
-        LimitChanged?.Invoke(this, new BudgetLimitChangedEventArgs(old, limitBytes, used, _timeProvider.GetUtcNow()));
+        Raise(LimitChanged, new BudgetLimitChangedEventArgs(old, limitBytes, used, _timeProvider.GetUtcNow()));
 
-        var reclaimed = used > limitBytes ? ReclaimCore(Priority.Essential + 1, ReclaimReason.LimitLowered, wanted: () => UsedBytes - LimitBytes) : 0;
+        // Essential memory is never reclaimed, not even for a lower limit: it is what keeps the app
+        // running or its data safe. What cannot be freed is reported as unreclaimed.
+        var reclaimed = used > limitBytes ? ReclaimCore(Priority.Essential, ReclaimReason.LimitLowered, wanted: () => UsedBytes - LimitBytes) : 0;
         return new LimitChangeResult(old, limitBytes, reclaimed, Math.Max(0, UsedBytes - LimitBytes));
     }
 
@@ -288,6 +300,8 @@ public sealed class MemoryBudget
             _usedByCategory[entry.Category] -= bytes;
             Debug.Assert(_used >= 0 && _usedByCategory[entry.Category] >= 0, "accounting went negative");
             entry.InUse = false;
+            // Accepted: after 2^31 − 1 reuses of one slot the generation wraps (skipping 0, which marks
+            // default tokens), so a stale copy kept that long could match again.
             entry.Generation = entry.Generation == int.MaxValue ? 1 : entry.Generation + 1;
             entry.NextFree = _freeHead;
             _freeHead = slot;
@@ -307,7 +321,8 @@ public sealed class MemoryBudget
     {
         lock (_lock)
         {
-            if (bytes > _limit - _used)
+            // An empty reservation always fits: it cannot raise use, even when use is above a lowered limit.
+            if (bytes > _limit - _used && bytes > 0)
             {
                 token = default;
                 return false;
@@ -399,7 +414,7 @@ public sealed class MemoryBudget
 
     private RefusalReason ClassifyRefusal(long bytes) =>
         bytes > LimitBytes ? RefusalReason.LargerThanLimit
-        : t_reclaimDepth > 0 ? RefusalReason.InsideReclaim
+        : IsReclaimingOnThisThread() ? RefusalReason.InsideReclaim
         : RefusalReason.ReclaimInsufficient;
 
     private void Refuse(long bytes, AllocationCategory category, Priority priority, RefusalReason reason)
@@ -421,7 +436,8 @@ public sealed class MemoryBudget
             BudgetLog.Refused(_logger, Name, bytes, category, priority, reason, available);
         }
 
-        ReservationRefused?.Invoke(this, new ReservationRefusedEventArgs(bytes, category, priority, available, reason, _timeProvider.GetUtcNow()));
+        Raise(ReservationRefused, new ReservationRefusedEventArgs(bytes, category, priority, available, reason, _timeProvider.GetUtcNow()));
+        t_lastRefusal = reason; // after the observers, which may reserve (and be refused) themselves
     }
 
     /// <summary>
@@ -434,7 +450,7 @@ public sealed class MemoryBudget
         // Inside a reclaimer (Reclaim or SetLimit called from IMemoryReclaimer.Reclaim) nothing is
         // reclaimed recursively, for the same reason reservations made there are not reclaimed for:
         // a reclaimer that asks the budget would otherwise be asked again, without end.
-        if (t_reclaimDepth > 0)
+        if (IsReclaimingOnThisThread())
         {
             return 0;
         }
@@ -463,7 +479,7 @@ public sealed class MemoryBudget
             t_releasedBytes = 0;
             long claimed = 0;
             long released;
-            t_reclaimDepth++;
+            (t_reclaiming ??= []).Add(this);
             try
             {
                 claimed = reclaimer.Reclaim(want, reason);
@@ -479,7 +495,7 @@ public sealed class MemoryBudget
             }
             finally
             {
-                t_reclaimDepth--;
+                t_reclaiming.RemoveAt(t_reclaiming.Count - 1);
                 released = t_releasedBytes;
                 t_reclaimingBudget = outerBudget;
                 t_releasedBytes = outerReleased;
@@ -501,11 +517,42 @@ public sealed class MemoryBudget
                 BudgetLog.Reclaimed(_logger, reclaimer.Name, want, reason, released, claimed);
             }
 
-            Reclaimed?.Invoke(this, new MemoryReclaimedEventArgs(reclaimer.Name, want, released, claimed, reason, _timeProvider.GetUtcNow()));
+            Raise(Reclaimed, new MemoryReclaimedEventArgs(reclaimer.Name, want, released, claimed, reason, _timeProvider.GetUtcNow()));
             onReleased?.Invoke(released);
         }
 
         return total;
+    }
+
+    private bool IsReclaimingOnThisThread() => t_reclaiming is { Count: > 0 } reclaiming && reclaiming.Contains(this);
+
+    /// <summary>
+    /// Raises an event to each subscriber in turn; one that throws is logged and the rest still hear
+    /// it, so a faulty observer cannot break a reservation or a limit change half-way.
+    /// </summary>
+    private void Raise<TArgs>(EventHandler<TArgs>? handler, TArgs args)
+    {
+        if (handler is null)
+        {
+            return;
+        }
+
+        foreach (var subscriber in handler.GetInvocationList())
+        {
+            try
+            {
+                ((EventHandler<TArgs>)subscriber).Invoke(this, args);
+            }
+#pragma warning disable CA1031 // An observer's failure is logged, never passed to the reserving caller.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                if (_logger is not null)
+                {
+                    BudgetLog.ObserverFailed(_logger, ex, Name, typeof(TArgs).Name);
+                }
+            }
+        }
     }
 
     private long SafeReclaimable(IMemoryReclaimer reclaimer)

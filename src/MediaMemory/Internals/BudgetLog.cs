@@ -17,4 +17,7 @@ internal static partial class BudgetLog
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Reclaimer {Reclaimer} threw while asked for {WantedBytes} bytes")]
     public static partial void ReclaimerFailed(ILogger logger, Exception exception, string reclaimer, long wantedBytes);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Budget {Budget}: an observer of {Event} threw")]
+    public static partial void ObserverFailed(ILogger logger, Exception exception, string budget, string @event);
 }

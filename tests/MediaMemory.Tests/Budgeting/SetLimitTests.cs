@@ -83,12 +83,14 @@ public sealed class SetLimitTests
         Assert.Equal(700, budget.UsedBytes);
         Assert.Equal(0, budget.AvailableBytes);
 
-        // Over the limit: nothing new is granted, not even zero bytes, at any priority.
+        // Over the limit: nothing that adds bytes is granted, at any priority; an empty reservation
+        // cannot raise use, so it still is.
         var refusals = new List<ReservationRefusedEventArgs>();
         budget.ReservationRefused += (_, e) => refusals.Add(e);
         Assert.False(budget.TryReserve(1, AllocationCategory.UI, Priority.Essential, out _));
-        Assert.False(budget.TryReserve(0, AllocationCategory.UI, Priority.Essential, out _));
-        Assert.Equal(2, refusals.Count);
+        Assert.True(budget.TryReserve(0, AllocationCategory.UI, Priority.Essential, out var empty));
+        empty.Dispose();
+        Assert.Single(refusals);
         Assert.All(refusals, e => Assert.Equal(0, e.AvailableBytes));
         Assert.True(budget.UsedBytes > budget.LimitBytes, $"used {budget.UsedBytes} should still exceed limit {budget.LimitBytes}");
 
@@ -123,18 +125,23 @@ public sealed class SetLimitTests
     }
 
     [Fact]
-    public void WhenLimitIsLowered_EssentialReclaimersAreAskedToo()
+    public void WhenLimitIsLowered_EssentialReclaimersAreNeverAsked()
     {
         var budget = new MemoryBudget(400);
         var essential = new TestCache("essential", Priority.Essential);
-        essential.Fill(budget, 4, 100);
-        using var r = budget.RegisterReclaimer(essential);
+        essential.Fill(budget, 2, 100);
+        var high = new TestCache("high", Priority.High);
+        high.Fill(budget, 2, 100);
+        using var r1 = budget.RegisterReclaimer(essential);
+        using var r2 = budget.RegisterReclaimer(high);
 
-        var result = budget.SetLimit(200);
+        var result = budget.SetLimit(100);
 
+        // High gives all it has; Essential memory is what keeps the app alive, so it stays.
         Assert.Equal(200, result.ReclaimedBytes);
-        Assert.Equal(0, result.UnreclaimedBytes);
+        Assert.Equal(100, result.UnreclaimedBytes);
         Assert.Equal(200, essential.HeldBytes);
+        Assert.Equal(0, high.HeldBytes);
     }
 
     [Fact]
