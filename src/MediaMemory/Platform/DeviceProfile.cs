@@ -5,12 +5,27 @@ namespace MediaMemory.Platform;
 /// <summary>
 /// A class of device: its RAM and the share of it an app is recommended to hold (the cap).
 /// </summary>
-/// <param name="Name">Preset name, e.g. <c>phone-4gb</c>.</param>
-/// <param name="PhysicalBytes">Device RAM in bytes.</param>
 /// <remarks>Immutable and thread-safe.</remarks>
-public sealed record DeviceProfile(string Name, long PhysicalBytes)
+public sealed record DeviceProfile
 {
     private const long GiB = 1L << 30;
+
+    /// <summary>Creates a profile.</summary>
+    /// <exception cref="ArgumentException">The name is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The RAM is not positive.</exception>
+    public DeviceProfile(string name, long physicalBytes)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(physicalBytes);
+        Name = name;
+        PhysicalBytes = physicalBytes;
+    }
+
+    /// <summary>Preset name, e.g. <c>phone-4gb</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>Device RAM in bytes.</summary>
+    public long PhysicalBytes { get; }
 
     /// <summary>Name of the profile detected from this machine.</summary>
     public const string ThisMachineName = "this-machine";
@@ -34,10 +49,12 @@ public sealed record DeviceProfile(string Name, long PhysicalBytes)
     /// 4 GiB, 25 % below. These follow the jetsam limits observed on iOS-class devices, where an app is
     /// killed at roughly half to two thirds of RAM; the cap leaves a margin under that.
     /// </summary>
-    public double RecommendedShare => PhysicalBytes >= 6 * GiB ? 0.40 : PhysicalBytes >= 4 * GiB ? 0.30 : 0.25;
+    public double RecommendedShare => RecommendedPercent / 100.0;
 
-    /// <summary>The recommended cap in bytes: <see cref="RecommendedShare"/> of RAM, rounded down.</summary>
-    public long RecommendedCapBytes => (long)(PhysicalBytes * RecommendedShare);
+    /// <summary>The recommended cap in bytes: <see cref="RecommendedShare"/> of RAM, rounded down (integer math).</summary>
+    public long RecommendedCapBytes => (long)((Int128)PhysicalBytes * RecommendedPercent / 100);
+
+    private int RecommendedPercent => PhysicalBytes >= 6 * GiB ? 40 : PhysicalBytes >= 4 * GiB ? 30 : 25;
 
     /// <summary>The profile of this machine, from its detected physical memory.</summary>
     public static DeviceProfile ThisMachine(MemoryLimits limits)

@@ -142,7 +142,7 @@ public sealed record MemoryLimits(
         // A cgroup is bounded by every ancestor's limit too, so walk up to the hierarchy's root.
         long? tightest = null;
         var root = Path.TrimEndingDirectorySeparator(mountPoint);
-        for (var dir = directory; dir is not null && dir.StartsWith(root, StringComparison.Ordinal); dir = Path.GetDirectoryName(dir))
+        for (var dir = directory; dir is not null && IsSameOrBelow(dir, root); dir = Path.GetDirectoryName(dir))
         {
             var file = Path.Combine(dir, fileName);
             if (File.Exists(file) && ParseLimit(ReadOrEmpty(file)) is { } limit)
@@ -159,11 +159,16 @@ public sealed record MemoryLimits(
         return tightest;
     }
 
+    // Path prefix on a separator boundary: "/docker/abc" is below "/docker", not below "/dock".
+    private static bool IsSameOrBelow(string path, string root) =>
+        path.StartsWith(root, StringComparison.Ordinal) &&
+        (path.Length == root.Length || root.EndsWith('/') || path[root.Length] == '/');
+
     private static string ResolveDirectory(CgroupMount mount, string cgroupPath)
     {
         // mountinfo's root field is the cgroup that is mounted; inside a cgroup namespace the path in
         // /proc/self/cgroup is already relative to it.
-        var relative = mount.Root != "/" && cgroupPath.StartsWith(mount.Root, StringComparison.Ordinal)
+        var relative = mount.Root != "/" && IsSameOrBelow(cgroupPath, mount.Root)
             ? cgroupPath[mount.Root.Length..]
             : cgroupPath;
         var dir = Path.TrimEndingDirectorySeparator(mount.MountPoint + "/" + relative.TrimStart('/'));

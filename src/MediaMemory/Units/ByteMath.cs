@@ -21,8 +21,14 @@ public static class ByteMath
         return checked(value + alignment - 1) & ~(alignment - 1);
     }
 
-    /// <summary>Divides rounding up; both arguments positive.</summary>
-    public static long DivideRoundingUp(long value, long divisor) => (value + divisor - 1) / divisor;
+    /// <summary>Divides rounding up: ceil(<paramref name="value"/> / <paramref name="divisor"/>), without overflow.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative or the divisor not positive.</exception>
+    public static long DivideRoundingUp(long value, long divisor)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(value);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(divisor);
+        return (value / divisor) + (value % divisor == 0 ? 0 : 1);
+    }
 
     /// <summary>True when <paramref name="value"/> is a positive power of two.</summary>
     public static bool IsPowerOfTwo(long value) => value > 0 && BitOperations.IsPow2(value);

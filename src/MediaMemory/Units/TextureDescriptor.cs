@@ -77,6 +77,17 @@ public sealed class TextureDescriptor : IEquatable<TextureDescriptor>
             throw new ArgumentOutOfRangeException(nameof(rowAlignmentBytes), rowAlignmentBytes, "row alignment must be a positive power of two");
         }
 
+        const TextureUsage allUsage = TextureUsage.ShaderRead | TextureUsage.ShaderWrite | TextureUsage.RenderTarget;
+        if ((usage & ~allUsage) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(usage), usage, "unknown texture usage flags");
+        }
+
+        if (storage is < StorageMode.Private or > StorageMode.Memoryless)
+        {
+            throw new ArgumentOutOfRangeException(nameof(storage), storage, "unknown storage mode");
+        }
+
         Width = width;
         Height = height;
         Format = format;

@@ -87,6 +87,22 @@ public sealed class DeviceProfileTests
     }
 
     [Theory]
+    [InlineData(0L)]
+    [InlineData(-1L)]
+    public void Constructor_WhenRamIsNotPositive_ThrowsNamingIt(long physicalBytes)
+    {
+        Assert.Equal("physicalBytes", Assert.Throws<ArgumentOutOfRangeException>(() => new DeviceProfile("custom", physicalBytes)).ParamName);
+    }
+
+    [Fact]
+    public void RecommendedCapBytes_IsExactIntegerMathEvenForTheLargestRam()
+    {
+        // 40 % of long.MaxValue, rounded down, computed without floating point.
+        Assert.Equal(3_689_348_814_741_910_322L, new DeviceProfile("huge", long.MaxValue).RecommendedCapBytes);
+        Assert.Equal(1_288_490_188L, new DeviceProfile("phone", 4 * GiB).RecommendedCapBytes);
+    }
+
+    [Theory]
     [InlineData(1L, 0.25)]
     [InlineData(3 * GiB, 0.25)]
     [InlineData(4 * GiB - 1, 0.25)]

@@ -215,6 +215,22 @@ public sealed class MemoryLimitsTests
     }
 
     [Fact]
+    public void FindCgroupLimit_WhenTheMountRootIsOnlyANamePrefix_DoesNotStripIt()
+    {
+        // The mounted cgroup is /kubepods/pod1; the process is in /kubepods/pod10/ctr, a sibling whose
+        // name merely starts with "pod1". Stripping "/kubepods/pod1" would give "0/ctr", a wrong path.
+        using var tree = new FakeCgroupTree();
+        var mount = tree.MakeDirectory("cgroup");
+        tree.Write("cgroup", "memory.max", "1073741824\n");
+        tree.Write("cgroup/0/ctr", "memory.max", "268435456\n");
+
+        var found = MemoryLimits.FindCgroupLimit(
+            "0::/kubepods/pod10/ctr\n", FakeCgroupTree.V2Mount(mount, root: "/kubepods/pod1"));
+
+        Assert.Equal((CgroupVersion.V2, mount, (long?)(1024 * MiB)), found);
+    }
+
+    [Fact]
     public void FindCgroupLimit_WhenNoLimitFileExists_HasNoLimit()
     {
         using var tree = new FakeCgroupTree();

@@ -221,6 +221,13 @@ public sealed class TextureDescriptorTests
     }
 
     [Fact]
+    public void Constructor_WhenUsageOrStorageIsUnknown_ThrowsNamingIt()
+    {
+        Assert.Equal("usage", Assert.Throws<ArgumentOutOfRangeException>(() => new TextureDescriptor(4, 4, PixelFormat.RGBA8Unorm, usage: (TextureUsage)8)).ParamName);
+        Assert.Equal("storage", Assert.Throws<ArgumentOutOfRangeException>(() => new TextureDescriptor(4, 4, PixelFormat.RGBA8Unorm, storage: (StorageMode)3)).ParamName);
+    }
+
+    [Fact]
     public void Constructor_WhenTotalExceeds2Pow48_ThrowsNamingTheArrayLength()
     {
         // 65536² × 16 bytes = 2^36 per slice; × 65536 slices = 2^52 bytes.
