@@ -1,0 +1,153 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using MediaMemory.Internals;
+
+namespace MediaMemory.Heaps;
+
+/// <summary>
+/// One large native memory region, aligned to 64 KiB: an anonymous <c>mmap</c> on Linux (returned to
+/// the kernel at once on dispose), <see cref="NativeMemory.AlignedAlloc"/> elsewhere. Optionally
+/// pre-faulted, so that first use costs no page faults. Gives <see cref="Span{T}"/> and
+/// <see cref="Memory{T}"/> views over offset ranges; never a raw pointer in public.
+/// </summary>
+/// <remarks>
+/// Thread-safe: the region is freed exactly once (an interlocked exchange), and views taken after
+/// that throw <see cref="ObjectDisposedException"/>. Callers must not use a view after disposing the
+/// block; the owner (a <c>ResourceHeap</c>) guarantees that by leasing.
+/// </remarks>
+public sealed unsafe class NativeBlock : IDisposable
+{
+    /// <summary>Alignment of the block's start: 64 KiB, the largest placement alignment a heap serves
+    /// (<see cref="Units.TextureDescriptor.DefaultPlacementAlignmentBytes"/>).</summary>
+    public const int BaseAlignmentBytes = 64 * 1024;
+
+    private nint _base;       // start of the aligned region
+    private nint _mapping;    // what was mapped (Linux) or allocated
+    private nuint _mappingBytes;
+
+    /// <summary>Allocates <paramref name="sizeBytes"/> bytes.</summary>
+    /// <param name="sizeBytes">Size in bytes, &gt; 0.</param>
+    /// <param name="preFault">Touch every page now (MAP_POPULATE on Linux), so first use costs no fault.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The size is not positive or exceeds 2^48.</exception>
+    /// <exception cref="InsufficientMemoryException">The system refused the memory.</exception>
+    public NativeBlock(long sizeBytes, bool preFault = false)
+    {
+        if (sizeBytes <= 0 || sizeBytes > 1L << 48)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sizeBytes), sizeBytes, "block size must be 1 byte…2^48 bytes");
+        }
+
+        SizeBytes = sizeBytes;
+        IsPreFaulted = preFault;
+        if (OperatingSystem.IsLinux())
+        {
+            // mmap gives page alignment; map 64 KiB more and unmap the slack on both sides.
+            var length = (nuint)checked(sizeBytes + BaseAlignmentBytes);
+            var mapping = (nint)LinuxMemory.Map(length, preFault);
+            var aligned = (mapping + BaseAlignmentBytes - 1) & ~(nint)(BaseAlignmentBytes - 1);
+            var head = (nuint)(aligned - mapping);
+            var used = (nuint)Units.ByteMath.AlignUp(sizeBytes, LinuxMemory.PageSizeBytes);
+            if (head > 0)
+            {
+                LinuxMemory.Unmap((void*)mapping, head);
+            }
+
+            var tail = length - head - used;
+            if (tail > 0)
+            {
+                LinuxMemory.Unmap((void*)(aligned + (nint)used), tail);
+            }
+
+            _mapping = aligned;
+            _mappingBytes = used;
+            _base = aligned;
+        }
+        else
+        {
+            _base = (nint)NativeMemory.AlignedAlloc((nuint)sizeBytes, BaseAlignmentBytes);
+            _mapping = _base;
+            _mappingBytes = (nuint)sizeBytes;
+            if (preFault)
+            {
+                for (long offset = 0; offset < sizeBytes; offset += Environment.SystemPageSize)
+                {
+                    ((byte*)_base)[offset] = 0;
+                }
+            }
+        }
+    }
+
+    /// <summary>Size in bytes.</summary>
+    public long SizeBytes { get; }
+
+    /// <summary>True when the pages were faulted in at creation.</summary>
+    public bool IsPreFaulted { get; }
+
+    /// <summary>True once disposed.</summary>
+    public bool IsDisposed => Volatile.Read(ref _base) == 0;
+
+    /// <summary>A view of <paramref name="lengthBytes"/> bytes at <paramref name="offsetBytes"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range is outside the block.</exception>
+    /// <exception cref="ObjectDisposedException">The block was freed.</exception>
+    public Span<byte> GetSpan(long offsetBytes, int lengthBytes) => new((void*)Address(offsetBytes, lengthBytes), lengthBytes);
+
+    /// <summary>A <see cref="Memory{T}"/> over the range (allocates a small manager object).</summary>
+    public Memory<byte> GetMemory(long offsetBytes, int lengthBytes) => new Manager(this, offsetBytes, lengthBytes).Memory;
+
+    /// <summary>The address of a checked range, for the heap's copies.</summary>
+    internal nint Address(long offsetBytes, long lengthBytes)
+    {
+        var start = Volatile.Read(ref _base);
+        ObjectDisposedException.ThrowIf(start == 0, this);
+        if (offsetBytes < 0 || lengthBytes < 0 || offsetBytes > SizeBytes - lengthBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offsetBytes), offsetBytes, $"range {offsetBytes}+{lengthBytes} is outside the {SizeBytes}-byte block");
+        }
+
+        return start + (nint)offsetBytes;
+    }
+
+    /// <summary>Frees the memory; later calls do nothing.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _base, 0) == 0)
+        {
+            return;
+        }
+
+        if (OperatingSystem.IsLinux())
+        {
+            LinuxMemory.Unmap((void*)_mapping, _mappingBytes);
+        }
+        else
+        {
+            NativeMemory.AlignedFree((void*)_mapping);
+        }
+
+        _mapping = 0;
+    }
+
+    private sealed class Manager(NativeBlock block, long offsetBytes, int lengthBytes) : MemoryManager<byte>
+    {
+        public override Span<byte> GetSpan() => block.GetSpan(offsetBytes, lengthBytes);
+
+        public override MemoryHandle Pin(int elementIndex = 0)
+        {
+            if ((uint)elementIndex > (uint)lengthBytes)
+            {
+                throw new ArgumentOutOfRangeException(nameof(elementIndex), elementIndex, "outside the range");
+            }
+
+            // Native memory never moves; no GC handle is needed.
+            return new MemoryHandle((void*)(block.Address(offsetBytes, lengthBytes) + elementIndex));
+        }
+
+        public override void Unpin()
+        {
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+        }
+    }
+}
