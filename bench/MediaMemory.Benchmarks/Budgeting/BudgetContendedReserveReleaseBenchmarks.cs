@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
+using MediaMemory.Benchmarks.Budgeting.Internals;
 using MediaMemory.Budgeting;
 
 namespace MediaMemory.Benchmarks.Budgeting;
@@ -23,6 +24,7 @@ namespace MediaMemory.Benchmarks.Budgeting;
 /// </para>
 /// </remarks>
 [MemoryDiagnoser]
+[MedianColumn]
 public class BudgetContendedReserveReleaseBenchmarks
 {
     // Pairs per invocation over all threads: divisible by 2 and 4, and long enough (≈ ms) that the
@@ -38,13 +40,14 @@ public class BudgetContendedReserveReleaseBenchmarks
 
     private readonly Lock _floorLock = new();
     private MemoryBudget _budget = null!;
+    private HotPathPrototype<SpinLocked> _spinPrototype = null!;
     private long _floorCounter;
     private Thread[] _workers = [];
     private Barrier _barrier = null!;
     private volatile bool _stopping;
 
     // Which workload the workers run in the next invocation; published to them by the barrier.
-    private bool _useBudget;
+    private Workload _workload;
     private int _refusals;
 
     /// <summary>Threads contending for the one budget; the machine has 2 cores.</summary>
@@ -55,6 +58,7 @@ public class BudgetContendedReserveReleaseBenchmarks
     public void Setup()
     {
         _budget = new MemoryBudget(LimitInBytes);
+        _spinPrototype = new HotPathPrototype<SpinLocked>(LimitInBytes);
         _stopping = false;
         _barrier = new Barrier(Threads + 1);
         _workers = new Thread[Threads];
@@ -84,24 +88,31 @@ public class BudgetContendedReserveReleaseBenchmarks
         _barrier.Dispose();
 
         // Integrity check: no refusals (they would be measured as cheap no-ops) and every byte came back.
-        if (_refusals != 0 || _budget.UsedBytes != 0 || _floorCounter != 0)
+        if (_refusals != 0 || _budget.UsedBytes != 0 || _floorCounter != 0 || _spinPrototype.UsedBytes != 0)
         {
             throw new InvalidOperationException(
-                $"integrity: {_refusals} refusals, budget {_budget.UsedBytes} B, floor {_floorCounter} B");
+                $"integrity: {_refusals} refusals, budget {_budget.UsedBytes} B, floor {_floorCounter} B, prototype {_spinPrototype.UsedBytes} B");
         }
     }
 
     /// <summary>The floor, same shape: every thread locks around the add, then around the subtract.</summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = TotalPairs, Description = "Floor: Lock + counter, N threads")]
-    public void LockCounterContended() => RunOnWorkers(useBudget: false);
+    public void LockCounterContended() => RunOnWorkers(Workload.Floor);
 
     /// <summary>Every thread does TryReserve + Dispose on the one shared budget.</summary>
     [Benchmark(OperationsPerInvoke = TotalPairs, Description = "MemoryBudget: TryReserve + Dispose, N threads")]
-    public void BudgetContended() => RunOnWorkers(useBudget: true);
+    public void BudgetContended() => RunOnWorkers(Workload.Budget);
 
-    private void RunOnWorkers(bool useBudget)
+    /// <summary>
+    /// Diagnostic: the budget's fast path copied into <see cref="HotPathPrototype{TVariant}"/> under a spin
+    /// lock released by a plain store, to see whether it survives contention (4 threads on 2 cores).
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = TotalPairs, Description = "Prototype: spin-locked fast path, N threads")]
+    public void SpinPrototypeContended() => RunOnWorkers(Workload.SpinPrototype);
+
+    private void RunOnWorkers(Workload workload)
     {
-        _useBudget = useBudget;
+        _workload = workload;
         _barrier.SignalAndWait(); // start
         _barrier.SignalAndWait(); // all workers done
     }
@@ -116,13 +127,17 @@ public class BudgetContendedReserveReleaseBenchmarks
                 return;
             }
 
-            if (_useBudget)
+            switch (_workload)
             {
-                BudgetPairs(sizes, pairs);
-            }
-            else
-            {
-                FloorPairs(sizes, pairs);
+                case Workload.Budget:
+                    BudgetPairs(sizes, pairs);
+                    break;
+                case Workload.SpinPrototype:
+                    SpinPrototypePairs(sizes, pairs);
+                    break;
+                default:
+                    FloorPairs(sizes, pairs);
+                    break;
             }
 
             _barrier.SignalAndWait();
@@ -137,6 +152,24 @@ public class BudgetContendedReserveReleaseBenchmarks
         {
             var bytes = sizes[i & SizeMask];
             if (budget.TryReserve(bytes, AllocationCategory.VideoFrames, Priority.High, out var token))
+            {
+                token.Dispose();
+            }
+            else
+            {
+                Interlocked.Increment(ref _refusals);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void SpinPrototypePairs(long[] sizes, int pairs)
+    {
+        var prototype = _spinPrototype;
+        for (var i = 0; i < pairs; i++)
+        {
+            var bytes = sizes[i & SizeMask];
+            if (prototype.TryReserve(bytes, AllocationCategory.VideoFrames, Priority.High, out var token))
             {
                 token.Dispose();
             }
@@ -175,5 +208,12 @@ public class BudgetContendedReserveReleaseBenchmarks
         }
 
         return sizes;
+    }
+
+    private enum Workload
+    {
+        Floor,
+        Budget,
+        SpinPrototype,
     }
 }

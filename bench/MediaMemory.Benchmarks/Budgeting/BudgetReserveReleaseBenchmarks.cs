@@ -27,6 +27,7 @@ namespace MediaMemory.Benchmarks.Budgeting;
 /// </para>
 /// </remarks>
 [MemoryDiagnoser]
+[MedianColumn]
 public class BudgetReserveReleaseBenchmarks
 {
     // Power of two so the index wraps with a mask; 1024 sizes × 8 B = 8 KiB, stays in L1.
