@@ -1,0 +1,40 @@
+namespace MediaMemory.Heaps.Internals;
+
+/// <summary>
+/// One range of a <see cref="Tlsf"/> (free or used), stored by value in the allocator's node array and
+/// linked by indices, so allocate and free create no objects.
+/// </summary>
+/// <remarks>
+/// Physical links chain every free and used range in offset order (the paper's "physical previous"
+/// pointer plus an explicit next, since there is no block header to step over). Free links chain the
+/// node into its size-class list while <see cref="State"/> is <see cref="TlsfNodeState.Free"/>, and into
+/// the allocator's spare-node list while it is <see cref="TlsfNodeState.Spare"/> (only
+/// <see cref="NextFree"/> is used then). Not thread-safe: owned by one <see cref="Tlsf"/>.
+/// </remarks>
+internal struct TlsfNode
+{
+    /// <summary>Offset of the range's first byte, in bytes; always a multiple of <see cref="Tlsf.GranularityBytes"/>.</summary>
+    public long OffsetBytes;
+
+    /// <summary>Length of the range in bytes; a multiple of <see cref="Tlsf.GranularityBytes"/> except for the last
+    /// range when the capacity is not one.</summary>
+    public long SizeBytes;
+
+    /// <summary>Index of the node just below in offset order, or <see cref="Tlsf.NoNode"/>.</summary>
+    public int PreviousPhysical;
+
+    /// <summary>Index of the node just above in offset order, or <see cref="Tlsf.NoNode"/>.</summary>
+    public int NextPhysical;
+
+    /// <summary>Previous node in the same size-class list, or <see cref="Tlsf.NoNode"/>.</summary>
+    public int PreviousFree;
+
+    /// <summary>Next node in the same size-class list (or in the spare list), or <see cref="Tlsf.NoNode"/>.</summary>
+    public int NextFree;
+
+    /// <summary>Generation an allocation on this node is issued with; bumped (skipping 0) on every free.</summary>
+    public int Generation;
+
+    /// <summary>Whether the slot is spare, free or used.</summary>
+    public TlsfNodeState State;
+}

@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using MediaMemory.Heaps.Internals;
+
+namespace MediaMemory.Heaps;
+
+/// <summary>The size classes: mapping, the per-class free lists and their two bitmap levels.</summary>
+public sealed partial class Tlsf
+{
+    /// <summary>Head node of each class's free list, indexed fl * <see cref="SecondLevelCount"/> + sl.</summary>
+    private readonly int[] _binHeads = new int[FirstLevelCount * SecondLevelCount];
+
+    /// <summary>Bit sl of entry fl is set when class (fl, sl) has a free range.</summary>
+    private readonly uint[] _secondLevelBitmaps = new uint[FirstLevelCount];
+
+    /// <summary>Bit fl is set when any class of first level fl has a free range.</summary>
+    private ulong _firstLevelBitmap;
+
+    /// <summary>Number of free ranges on the lists.</summary>
+    private int _freeRangeCount;
+
+    /// <summary>The class a range of <paramref name="sizeBytes"/> is filed under (the paper's mapping_insert):
+    /// the class whose lower bound is the largest one not above the size.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (int FirstLevel, int SecondLevel) ClassOf(long sizeBytes)
+    {
+        var granules = sizeBytes >> GranularityLog2;
+        if (granules < SecondLevelCount)
+        {
+            return (0, (int)granules);
+        }
+
+        var log2 = BitOperations.Log2((ulong)granules);
+        return (log2 - SecondLevelIndexLog2 + 1, (int)(granules >> (log2 - SecondLevelIndexLog2)) - SecondLevelCount);
+    }
+
+    /// <summary>Smallest size, in bytes, filed under class (<paramref name="firstLevel"/>, <paramref name="secondLevel"/>).</summary>
+    internal static long ClassLowerBoundBytes(int firstLevel, int secondLevel) =>
+        (firstLevel == 0 ? secondLevel : (long)(SecondLevelCount + secondLevel) << (firstLevel - 1)) << GranularityLog2;
+
+    /// <summary>Width of every class of <paramref name="firstLevel"/>, in bytes.</summary>
+    internal static long ClassWidthBytes(int firstLevel) =>
+        (firstLevel == 0 ? 1L : 1L << (firstLevel - 1)) << GranularityLog2;
+
+    /// <summary>
+    /// The head of the smallest non-empty class whose every range is at least <paramref name="neededBytes"/>
+    /// (the paper's mapping_search + find_suitable_block), or <see cref="NoNode"/>. O(1).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int FindGoodFit(long neededBytes)
+    {
+        var granules = neededBytes >> GranularityLog2;
+        int firstLevel;
+        int secondLevel;
+        if (granules < SecondLevelCount)
+        {
+            firstLevel = 0;
+            secondLevel = (int)granules;
+        }
+        else
+        {
+            // Round up to the next class start, so any range in the class found is large enough.
+            granules += (1L << (BitOperations.Log2((ulong)granules) - SecondLevelIndexLog2)) - 1;
+            var log2 = BitOperations.Log2((ulong)granules);
+            firstLevel = log2 - SecondLevelIndexLog2 + 1;
+            secondLevel = (int)(granules >> (log2 - SecondLevelIndexLog2)) - SecondLevelCount;
+            if (firstLevel >= FirstLevelCount)
+            {
+                return NoNode;
+            }
+        }
+
+        var secondLevelMap = _secondLevelBitmaps[firstLevel] & (uint.MaxValue << secondLevel);
+        if (secondLevelMap == 0)
+        {
+            // firstLevel + 1 <= FirstLevelCount < 64, so the shift is in range.
+            var firstLevelMap = _firstLevelBitmap & (ulong.MaxValue << (firstLevel + 1));
+            if (firstLevelMap == 0)
+            {
+                return NoNode;
+            }
+
+            firstLevel = BitOperations.TrailingZeroCount(firstLevelMap);
+            secondLevelMap = _secondLevelBitmaps[firstLevel];
+        }
+
+        return _binHeads[(firstLevel * SecondLevelCount) + BitOperations.TrailingZeroCount(secondLevelMap)];
+    }
+
+    /// <summary>
+    /// Slow path after the good fit found nothing: the first range, in class order from the request's own
+    /// class up, that holds <paramref name="roundedBytes"/> at an offset aligned to
+    /// <paramref name="alignmentBytes"/>, or <see cref="NoNode"/>. O(number of free ranges in those classes).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int FindAnyFit(long roundedBytes, long alignmentBytes)
+    {
+        // Ranges in classes below the request's own class are smaller than the request.
+        var (firstLevel, secondLevel) = ClassOf(roundedBytes);
+        if (firstLevel >= FirstLevelCount)
+        {
+            return NoNode;
+        }
+
+        var secondLevelMap = _secondLevelBitmaps[firstLevel] & (uint.MaxValue << secondLevel);
+        while (true)
+        {
+            while (secondLevelMap != 0)
+            {
+                var bin = (firstLevel * SecondLevelCount) + BitOperations.TrailingZeroCount(secondLevelMap);
+                secondLevelMap &= secondLevelMap - 1;
+                for (var node = _binHeads[bin]; node != NoNode; node = _nodes[node].NextFree)
+                {
+                    ref var candidate = ref _nodes[node];
+                    var alignedBytes = (candidate.OffsetBytes + alignmentBytes - 1) & ~(alignmentBytes - 1);
+                    if (alignedBytes + roundedBytes <= candidate.OffsetBytes + candidate.SizeBytes)
+                    {
+                        return node;
+                    }
+                }
+            }
+
+            var firstLevelMap = _firstLevelBitmap & (ulong.MaxValue << (firstLevel + 1));
+            if (firstLevelMap == 0)
+            {
+                return NoNode;
+            }
+
+            firstLevel = BitOperations.TrailingZeroCount(firstLevelMap);
+            secondLevelMap = _secondLevelBitmaps[firstLevel];
+        }
+    }
+
+    /// <summary>Files the free node at the head of its class's list and sets the bitmap bits.</summary>
+    private void InsertFree(int node)
+    {
+        ref var freeNode = ref _nodes[node];
+        Debug.Assert(freeNode.State == TlsfNodeState.Free, "only free ranges are filed");
+        var (firstLevel, secondLevel) = ClassOf(freeNode.SizeBytes);
+        var bin = (firstLevel * SecondLevelCount) + secondLevel;
+        var head = _binHeads[bin];
+        freeNode.PreviousFree = NoNode;
+        freeNode.NextFree = head;
+        if (head != NoNode)
+        {
+            _nodes[head].PreviousFree = node;
+        }
+
+        _binHeads[bin] = node;
+        _firstLevelBitmap |= 1UL << firstLevel;
+        _secondLevelBitmaps[firstLevel] |= 1U << secondLevel;
+        _freeRangeCount++;
+    }
+
+    /// <summary>Unlinks the free node from its class's list, clearing bitmap bits when the list empties.</summary>
+    private void RemoveFree(int node)
+    {
+        ref var freeNode = ref _nodes[node];
+        Debug.Assert(freeNode.State == TlsfNodeState.Free, "only free ranges are on the lists");
+        var previous = freeNode.PreviousFree;
+        var next = freeNode.NextFree;
+        if (next != NoNode)
+        {
+            _nodes[next].PreviousFree = previous;
+        }
+
+        if (previous != NoNode)
+        {
+            _nodes[previous].NextFree = next;
+        }
+        else
+        {
+            var (firstLevel, secondLevel) = ClassOf(freeNode.SizeBytes);
+            var bin = (firstLevel * SecondLevelCount) + secondLevel;
+            Debug.Assert(_binHeads[bin] == node, "a node without a previous is its list's head");
+            _binHeads[bin] = next;
+            if (next == NoNode)
+            {
+                var secondLevelMap = _secondLevelBitmaps[firstLevel] & ~(1U << secondLevel);
+                _secondLevelBitmaps[firstLevel] = secondLevelMap;
+                if (secondLevelMap == 0)
+                {
+                    _firstLevelBitmap &= ~(1UL << firstLevel);
+                }
+            }
+        }
+
+        freeNode.PreviousFree = NoNode;
+        freeNode.NextFree = NoNode;
+        _freeRangeCount--;
+    }
+}

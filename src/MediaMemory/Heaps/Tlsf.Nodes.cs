@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using MediaMemory.Heaps.Internals;
+
+namespace MediaMemory.Heaps;
+
+/// <summary>The node array: one struct per range, spare slots recycled through a free list.</summary>
+public sealed partial class Tlsf
+{
+    /// <summary>Every range, free or used, plus spare slots; grows by doubling, never shrinks.</summary>
+    private TlsfNode[] _nodes;
+
+    /// <summary>Slots [0, _nodeCount) have been handed out at least once; the rest are untouched.</summary>
+    private int _nodeCount;
+
+    /// <summary>Head of the spare-slot list (linked through <see cref="TlsfNode.NextFree"/>).</summary>
+    private int _spareNodeHead;
+
+    /// <summary>Length of the spare-slot list.</summary>
+    private int _spareNodeCount;
+
+    /// <summary>Sum of the live allocations' sizes, in bytes.</summary>
+    private long _usedBytes;
+
+    /// <summary>Number of live allocations.</summary>
+    private int _allocationCount;
+
+    /// <summary>Makes sure an allocation's two splits (padding, remainder) can take a node without growing
+    /// the array while a ref into it is held.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void EnsureSpareNodes()
+    {
+        // An allocation splits at most twice: front padding and remainder.
+        if (_spareNodeCount + (_nodes.Length - _nodeCount) < 2)
+        {
+            GrowNodes();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void GrowNodes() => Array.Resize(ref _nodes, _nodes.Length * 2);
+
+    /// <summary>A slot for a new range: a recycled one (keeping its generation) or a fresh one (generation 1).</summary>
+    private int TakeNode()
+    {
+        var node = _spareNodeHead;
+        if (node != NoNode)
+        {
+            ref var spare = ref _nodes[node];
+            Debug.Assert(spare.State == TlsfNodeState.Spare, "the spare list holds spare slots only");
+            _spareNodeHead = spare.NextFree;
+            _spareNodeCount--;
+            return node;
+        }
+
+        Debug.Assert(_nodeCount < _nodes.Length, "EnsureSpareNodes or the constructor left room");
+        node = _nodeCount++;
+        _nodes[node].Generation = 1;
+        return node;
+    }
+
+    /// <summary>Puts a slot that no longer describes a range on the spare list.</summary>
+    private void ReleaseNode(int node)
+    {
+        ref var spare = ref _nodes[node];
+        spare.State = TlsfNodeState.Spare;
+        spare.OffsetBytes = 0;
+        spare.SizeBytes = 0;
+        spare.PreviousPhysical = NoNode;
+        spare.NextPhysical = NoNode;
+        spare.PreviousFree = NoNode;
+        spare.NextFree = _spareNodeHead;
+        _spareNodeHead = node;
+        _spareNodeCount++;
+    }
+}

@@ -1,0 +1,354 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using MediaMemory.Heaps.Internals;
+
+namespace MediaMemory.Heaps;
+
+/// <summary>
+/// A pure offset allocator over the range [0, <see cref="CapacityBytes"/>): two-level segregated fit with
+/// O(1) allocate and free, any power-of-two alignment up to <see cref="MaxAlignmentBytes"/>, immediate
+/// coalescing, and an exact <see cref="MaxAvailableSize(long)"/>. It owns no memory; it only decides offsets.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Algorithm: M. Masmano, I. Ripoll, A. Crespo, J. Real, "TLSF: a New Dynamic Memory Allocator for
+/// Real-Time Systems", ECRTS 2004.
+/// </para>
+/// <list type="number">
+/// <item>Every size maps to a class (fl, sl): fl is the power of two below it and sl one of
+/// 2^<see cref="SecondLevelIndexLog2"/> equal subdivisions of that power. Sizes below
+/// 2^SecondLevelIndexLog2 granules get one exact class each (fl = 0).</item>
+/// <item>Every free range sits in the list of its class; a bitmap of non-empty first levels and one bitmap
+/// of non-empty second levels per first level make "the smallest non-empty class at or above (fl, sl)" two
+/// trailing-zero counts.</item>
+/// <item>Allocate rounds the request (plus the worst-case alignment padding) up to the next class start
+/// (good fit), so the head of any list found holds it; it splits off the alignment padding in front and the
+/// remainder behind as free ranges.</item>
+/// <item>Free coalesces the range with its free physical neighbours at once and files the result.</item>
+/// </list>
+/// <para>Where this departs from the paper:</para>
+/// <list type="bullet">
+/// <item>No block headers inside the managed memory (there is none): ranges are structs in an array,
+/// linked by index, with explicit physical next/previous links. Spare structs are kept on a free list, so
+/// the steady state allocates no managed memory.</item>
+/// <item>Sizes are counted in granules of <see cref="GranularityBytes"/>, so the linear fl = 0 level covers
+/// 0..31 granules and the first levels reach 2^62 bytes.</item>
+/// <item>Alignment (absent from the paper): the good-fit search asks for size + alignment − granularity,
+/// and the front padding goes back to the free lists as its own range, so no byte is lost.</item>
+/// <item>Completeness: when the O(1) good-fit search finds nothing, a slow path walks the lists of the
+/// classes that might still hold the request (the request's own class and up) and takes the first range
+/// that fits. So <see cref="TryAllocate"/> fails if and only if no free range can hold the request, which
+/// the paper's good fit alone does not promise. The slow path is O(number of free ranges) and runs only
+/// when the allocator is nearly full or badly fragmented for that request.</item>
+/// <item>Allocations carry a handle (node index) and a generation so stale, double and foreign frees are
+/// refused instead of corrupting the lists.</item>
+/// </list>
+/// <para>
+/// Thread-safety: not thread-safe. Every member reads or writes the shared lists and bitmaps without
+/// synchronisation; callers that share an instance take a lock around every call (ResourceHeap does, per
+/// block). Without one, two allocations could be handed the same range.
+/// </para>
+/// </remarks>
+public sealed partial class Tlsf
+{
+    /// <summary>Largest alignment a request may ask for, in bytes (64 KiB: the largest alignment GPU APIs ask
+    /// for resources, e.g. Direct3D 12's default placement alignment and Vulkan's sparse page size).</summary>
+    public const long MaxAlignmentBytes = 64 * 1024;
+
+    /// <summary>
+    /// Allocation granularity in bytes: sizes are rounded up to it and every offset is a multiple of it.
+    /// 16 bytes: arbitrary but small, so a request wastes at most 15 bytes (good for fill utilization), and
+    /// the natural alignment of SIMD vectors and of <c>malloc</c> on 64-bit platforms.
+    /// </summary>
+    public const long GranularityBytes = 16;
+
+    /// <summary>Largest capacity accepted, in bytes (2^62): leaves headroom so offset + size + alignment never
+    /// overflows a <see cref="long"/>, and 2^62 / granularity still fits the first-level bitmap.</summary>
+    public const long MaxCapacityBytes = 1L << 62;
+
+    /// <summary>log2(<see cref="GranularityBytes"/>).</summary>
+    internal const int GranularityLog2 = 4;
+
+    /// <summary>log2 of the number of second-level subdivisions per power of two: 5, i.e. 32, the value the
+    /// paper recommends and TLSF 2.x ships (worst-case class width 1/32 = 3 % of the size).</summary>
+    internal const int SecondLevelIndexLog2 = 5;
+
+    /// <summary>Second-level subdivisions per first level (2^<see cref="SecondLevelIndexLog2"/>); one bit each in a uint.</summary>
+    internal const int SecondLevelCount = 1 << SecondLevelIndexLog2;
+
+    /// <summary>First levels: FirstLevelOf(MaxCapacityBytes / GranularityBytes) + 1 = (62 − 4 − 5 + 1) + 1 = 55,
+    /// one bit each in a ulong.</summary>
+    internal const int FirstLevelCount = 62 - GranularityLog2 - SecondLevelIndexLog2 + 2;
+
+    /// <summary>Index meaning "no node" in every link.</summary>
+    internal const int NoNode = -1;
+
+    /// <summary>Node slots allocated up front: arbitrary, room for ~30 live allocations with their free
+    /// neighbours before the array first doubles.</summary>
+    private const int InitialNodeCapacity = 64;
+
+    /// <summary>Creates an allocator whose whole range [0, <paramref name="capacityBytes"/>) is one free range.</summary>
+    /// <param name="capacityBytes">Size of the range to manage, in bytes; 1 ..
+    /// <see cref="MaxCapacityBytes"/>. Need not be a multiple of <see cref="GranularityBytes"/> (the tail
+    /// beyond the last whole granule can then never be allocated, but is reported as free).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacityBytes"/> is not positive or
+    /// exceeds <see cref="MaxCapacityBytes"/>.</exception>
+    public Tlsf(long capacityBytes)
+    {
+        if (capacityBytes <= 0 || capacityBytes > MaxCapacityBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(capacityBytes), capacityBytes, $"capacity must be 1 .. {MaxCapacityBytes} bytes");
+        }
+
+        CapacityBytes = capacityBytes;
+        _nodes = new TlsfNode[InitialNodeCapacity];
+        _spareNodeHead = NoNode;
+        Array.Fill(_binHeads, NoNode);
+
+        var first = TakeNode();
+        Debug.Assert(first == 0, "the node at offset 0 is node 0 and never leaves offset 0");
+        _nodes[first] = new TlsfNode
+        {
+            OffsetBytes = 0,
+            SizeBytes = capacityBytes,
+            PreviousPhysical = NoNode,
+            NextPhysical = NoNode,
+            Generation = 1,
+            State = TlsfNodeState.Free,
+        };
+        InsertFree(first);
+    }
+
+    /// <summary>Size of the managed range, in bytes.</summary>
+    public long CapacityBytes { get; }
+
+    /// <summary>
+    /// Reserves <paramref name="sizeBytes"/> (rounded up to <see cref="GranularityBytes"/>) at an offset that
+    /// is a multiple of <paramref name="alignmentBytes"/>. Returns false if and only if no free range can hold
+    /// the request. Allocates no managed memory once the node array has grown to the live set.
+    /// </summary>
+    /// <param name="sizeBytes">Bytes requested; positive.</param>
+    /// <param name="alignmentBytes">Required alignment of the offset, in bytes; a power of two, 1 ..
+    /// <see cref="MaxAlignmentBytes"/>.</param>
+    /// <param name="allocation">The range, when the method returns true; <c>default</c> otherwise.</param>
+    /// <returns>True when the range was reserved.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sizeBytes"/> is not positive, or
+    /// <paramref name="alignmentBytes"/> is not a power of two in 1 .. <see cref="MaxAlignmentBytes"/>.</exception>
+    public bool TryAllocate(long sizeBytes, long alignmentBytes, out TlsfAllocation allocation)
+    {
+        ValidateRequest(sizeBytes, alignmentBytes);
+        if (sizeBytes > CapacityBytes)
+        {
+            allocation = default;
+            return false;
+        }
+
+        // Offsets are multiples of the granularity already, so smaller alignments cost nothing.
+        var effectiveAlignmentBytes = Math.Max(alignmentBytes, GranularityBytes);
+        var roundedBytes = (sizeBytes + GranularityBytes - 1) & ~(GranularityBytes - 1);
+        var node = FindGoodFit(roundedBytes + effectiveAlignmentBytes - GranularityBytes);
+        if (node == NoNode)
+        {
+            node = FindAnyFit(roundedBytes, effectiveAlignmentBytes);
+            if (node == NoNode)
+            {
+                allocation = default;
+                return false;
+            }
+        }
+
+        EnsureSpareNodes();
+        RemoveFree(node);
+        var used = Carve(node, roundedBytes, effectiveAlignmentBytes);
+        ref var usedNode = ref _nodes[used];
+        _usedBytes += roundedBytes;
+        _allocationCount++;
+        allocation = new TlsfAllocation(usedNode.OffsetBytes, roundedBytes, used, usedNode.Generation);
+        return true;
+    }
+
+    /// <summary>Like <see cref="TryAllocate"/>, but throws when the request does not fit.</summary>
+    /// <param name="sizeBytes">Bytes requested; positive.</param>
+    /// <param name="alignmentBytes">Required alignment of the offset, in bytes; a power of two, 1 ..
+    /// <see cref="MaxAlignmentBytes"/>.</param>
+    /// <returns>The reserved range.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">As for <see cref="TryAllocate"/>.</exception>
+    /// <exception cref="InsufficientMemoryException">No free range can hold the request.</exception>
+    public TlsfAllocation Allocate(long sizeBytes, long alignmentBytes)
+    {
+        if (!TryAllocate(sizeBytes, alignmentBytes, out var allocation))
+        {
+            ThrowInsufficient(sizeBytes, alignmentBytes);
+        }
+
+        return allocation;
+    }
+
+    /// <summary>Returns a live allocation's range to the free lists, coalescing it with free neighbours.
+    /// Allocates no managed memory.</summary>
+    /// <param name="allocation">An allocation this instance issued and that is still live.</param>
+    /// <exception cref="InvalidOperationException">The allocation is <c>default</c>, was already freed (its
+    /// node may since carry another allocation), or was issued by another allocator.</exception>
+    public void Free(TlsfAllocation allocation)
+    {
+        if (!IsLive(allocation))
+        {
+            ThrowNotLive(allocation);
+        }
+
+        var index = allocation.Handle;
+        ref var node = ref _nodes[index];
+        node.Generation = NextGeneration(node.Generation);
+        node.State = TlsfNodeState.Free;
+        _usedBytes -= node.SizeBytes;
+        _allocationCount--;
+
+        var merged = index;
+        var previous = node.PreviousPhysical;
+        if (previous != NoNode && _nodes[previous].State == TlsfNodeState.Free)
+        {
+            RemoveFree(previous);
+            AbsorbNext(previous);
+            merged = previous;
+        }
+
+        var next = _nodes[merged].NextPhysical;
+        if (next != NoNode && _nodes[next].State == TlsfNodeState.Free)
+        {
+            RemoveFree(next);
+            AbsorbNext(merged);
+        }
+
+        InsertFree(merged);
+    }
+
+    /// <summary>True when <paramref name="allocation"/> was issued by this instance and has not been freed.</summary>
+    /// <param name="allocation">Any allocation value, including <c>default</c> or one from another allocator.</param>
+    /// <returns>Whether it is live here. A handle from another allocator whose handle, generation, offset and
+    /// size all happen to match a live allocation here is indistinguishable from it and counts as live.</returns>
+    public bool IsLive(TlsfAllocation allocation)
+    {
+        var index = allocation.Handle;
+        if ((uint)index >= (uint)_nodeCount)
+        {
+            return false;
+        }
+
+        ref var node = ref _nodes[index];
+        return node.State == TlsfNodeState.Used
+            && node.Generation == allocation.Generation
+            && node.OffsetBytes == allocation.OffsetBytes
+            && node.SizeBytes == allocation.SizeBytes;
+    }
+
+    /// <summary>Splits the free range <paramref name="node"/> (already off its list) into optional front
+    /// padding, the allocation, and an optional remainder; files the free parts; returns the used node.</summary>
+    private int Carve(int node, long roundedBytes, long alignmentBytes)
+    {
+        var offsetBytes = _nodes[node].OffsetBytes;
+        var alignedBytes = (offsetBytes + alignmentBytes - 1) & ~(alignmentBytes - 1);
+        var used = node;
+        if (alignedBytes != offsetBytes)
+        {
+            // The node keeps the padding (so the node at offset 0 stays node 0); its previous physical
+            // neighbour is used (free ranges are always coalesced), so the padding is a range of its own.
+            used = SplitAt(node, alignedBytes - offsetBytes);
+            InsertFree(node);
+        }
+
+        ref var usedNode = ref _nodes[used];
+        Debug.Assert(usedNode.SizeBytes >= roundedBytes, "the chosen range holds the aligned request");
+        if (usedNode.SizeBytes != roundedBytes)
+        {
+            InsertFree(SplitAt(used, roundedBytes));
+        }
+
+        usedNode.State = TlsfNodeState.Used;
+        return used;
+    }
+
+    /// <summary>Cuts <paramref name="node"/> after <paramref name="headBytes"/>; the tail becomes a new free
+    /// node (not yet filed) linked after it. Needs a spare node (see <see cref="EnsureSpareNodes"/>).</summary>
+    private int SplitAt(int node, long headBytes)
+    {
+        var tail = TakeNode();
+        ref var head = ref _nodes[node];
+        ref var tailNode = ref _nodes[tail];
+        tailNode.OffsetBytes = head.OffsetBytes + headBytes;
+        tailNode.SizeBytes = head.SizeBytes - headBytes;
+        tailNode.PreviousPhysical = node;
+        tailNode.NextPhysical = head.NextPhysical;
+        tailNode.State = TlsfNodeState.Free;
+        if (head.NextPhysical != NoNode)
+        {
+            _nodes[head.NextPhysical].PreviousPhysical = tail;
+        }
+
+        head.NextPhysical = tail;
+        head.SizeBytes = headBytes;
+        return tail;
+    }
+
+    /// <summary>Merges the physical successor of <paramref name="node"/> into it and releases the successor's slot.</summary>
+    private void AbsorbNext(int node)
+    {
+        ref var head = ref _nodes[node];
+        var next = head.NextPhysical;
+        ref var nextNode = ref _nodes[next];
+        head.SizeBytes += nextNode.SizeBytes;
+        head.NextPhysical = nextNode.NextPhysical;
+        if (nextNode.NextPhysical != NoNode)
+        {
+            _nodes[nextNode.NextPhysical].PreviousPhysical = node;
+        }
+
+        ReleaseNode(next);
+    }
+
+    /// <summary>The generation after <paramref name="generation"/>, wrapping and skipping 0 (which marks
+    /// <c>default</c>). A stale handle could match again only after 2^32 − 1 frees of the same node.</summary>
+    private static int NextGeneration(int generation)
+    {
+        var next = unchecked(generation + 1);
+        return next == 0 ? 1 : next;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ValidateRequest(long sizeBytes, long alignmentBytes)
+    {
+        if (sizeBytes <= 0)
+        {
+            ThrowSize(sizeBytes);
+        }
+
+        ValidateAlignment(alignmentBytes);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ValidateAlignment(long alignmentBytes)
+    {
+        // One compare covers 0, negatives and > 64 KiB; the mask test covers non-powers of two.
+        if ((ulong)(alignmentBytes - 1) >= (ulong)MaxAlignmentBytes || (alignmentBytes & (alignmentBytes - 1)) != 0)
+        {
+            ThrowAlignment(alignmentBytes);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowSize(long sizeBytes) =>
+        throw new ArgumentOutOfRangeException(nameof(sizeBytes), sizeBytes, "size must be positive");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowAlignment(long alignmentBytes) =>
+        throw new ArgumentOutOfRangeException(nameof(alignmentBytes), alignmentBytes, $"alignment must be a power of two from 1 to {MaxAlignmentBytes} bytes");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowInsufficient(long sizeBytes, long alignmentBytes) =>
+        throw new InsufficientMemoryException(
+            $"no free range holds {sizeBytes} bytes aligned to {alignmentBytes}: the largest that fits is {MaxAvailableSize(alignmentBytes)} bytes ({CapacityBytes - _usedBytes} of {CapacityBytes} bytes free in {_freeRangeCount} ranges)");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowNotLive(TlsfAllocation allocation) =>
+        throw new InvalidOperationException(
+            $"{allocation} is not live in this allocator: it is default, was already freed (double free or stale copy), or was issued by another allocator ({_allocationCount} live allocations)");
+}
