@@ -1,0 +1,166 @@
+using MediaMemory.Budgeting;
+
+namespace MediaMemory.Heaps;
+
+/// <summary>Blocks: creating them from the budget, giving empty ones back.</summary>
+public sealed partial class ResourceHeap
+{
+    // Indexed by block index; a freed block leaves null, reused by the next block (indices in
+    // statistics stay stable while a block lives).
+    private readonly List<HeapBlock?> _blocks = [];
+
+    /// <summary>Blocks held now, dedicated ones included.</summary>
+    public int BlockCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var count = 0;
+                foreach (var block in _blocks)
+                {
+                    count += block is null ? 0 : 1;
+                }
+
+                return count;
+            }
+        }
+    }
+
+    /// <summary>Gives back empty ordinary blocks beyond <see cref="ResourceHeapOptions.MinBlocks"/>.</summary>
+    /// <returns>Bytes given back to the budget.</returns>
+    public long Trim() => TrimEmptyBlocks(long.MaxValue);
+
+    private long TrimEmptyBlocks(long bytesWanted)
+    {
+        lock (_lock)
+        {
+            return TrimEmptyBlocksLocked(bytesWanted).Bytes;
+        }
+    }
+
+    private (long Bytes, int Blocks) TrimEmptyBlocksLocked(long bytesWanted)
+    {
+        {
+            long freed = 0;
+            var blocks = 0;
+            var kept = 0;
+            for (var i = 0; i < _blocks.Count; i++)
+            {
+                if (_blocks[i] is { Dedicated: false } block)
+                {
+                    kept++;
+                }
+            }
+
+            // Highest indices first, so the heap keeps packing into its first blocks.
+            for (var i = _blocks.Count - 1; i >= 0 && freed < bytesWanted && kept > _options.MinBlocks; i--)
+            {
+                if (_blocks[i] is { Dedicated: false, LiveAllocations: 0 } block)
+                {
+                    freed += block.Memory.SizeBytes;
+                    DestroyBlock(i, block);
+                    kept--;
+                    blocks++;
+                }
+            }
+
+            return (freed, blocks);
+        }
+    }
+
+    private long EmptyBlockBytes()
+    {
+        lock (_lock)
+        {
+            long bytes = 0;
+            var ordinary = 0;
+            foreach (var block in _blocks)
+            {
+                if (block is { Dedicated: false })
+                {
+                    ordinary++;
+                    bytes += block.LiveAllocations == 0 ? block.Memory.SizeBytes : 0;
+                }
+            }
+
+            return ordinary > _options.MinBlocks ? bytes : 0;
+        }
+    }
+
+    /// <summary>Reserves and maps a block, outside the heap's lock (the budget may call reclaimers,
+    /// this heap's own among them). Null when the budget refuses and <paramref name="throwIfRefused"/> is false.</summary>
+    private HeapBlock? CreateBlock(long sizeBytes, bool dedicated, bool throwIfRefused)
+    {
+        AllocationToken token;
+        if (throwIfRefused)
+        {
+            token = _budget.Reserve(sizeBytes, Category, _options.Priority);
+        }
+        else if (!_budget.TryReserve(sizeBytes, Category, _options.Priority, out token))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new HeapBlock(new NativeBlock(sizeBytes, _options.PreFault), new Tlsf(sizeBytes), token, dedicated);
+        }
+        catch
+        {
+            token.Dispose();
+            throw;
+        }
+    }
+
+    private int AddBlock(HeapBlock block)
+    {
+        var index = _blocks.IndexOf(null);
+        if (index < 0)
+        {
+            _blocks.Add(block);
+            return _blocks.Count - 1;
+        }
+
+        _blocks[index] = block;
+        return index;
+    }
+
+    private void DestroyBlock(int index, HeapBlock block)
+    {
+        _blocks[index] = null;
+        block.Destroy();
+    }
+
+    /// <summary>One native block, its offset allocator and its reservation in the budget.</summary>
+    private sealed class HeapBlock(NativeBlock memory, Tlsf allocator, AllocationToken token, bool dedicated)
+    {
+        public NativeBlock Memory { get; } = memory;
+
+        public Tlsf Allocator { get; set; } = allocator;
+
+        public bool Dedicated { get; } = dedicated;
+
+        /// <summary>Live non-alias allocations in the block.</summary>
+        public int LiveAllocations { get; set; }
+
+        public void Destroy()
+        {
+            Memory.Dispose();
+            token.Dispose();
+        }
+    }
+
+    /// <summary>Lets the budget take the heap's empty blocks when something of higher priority needs memory.</summary>
+    private sealed class EmptyBlockReclaimer(ResourceHeap heap) : IMemoryReclaimer
+    {
+        public string Name => $"heap:{heap.Name}:empty-blocks";
+
+        // Empty blocks hold nothing: any request of higher priority than Low may have them.
+        public Priority Priority => Priority.Low;
+
+        public long ReclaimableBytes => heap.EmptyBlockBytes();
+
+        public long Reclaim(long bytesWanted, ReclaimReason reason) => heap.TrimEmptyBlocks(bytesWanted);
+    }
+}

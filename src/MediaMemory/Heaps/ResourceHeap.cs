@@ -1,0 +1,432 @@
+using System.Diagnostics;
+using MediaMemory.Budgeting;
+using MediaMemory.Units;
+
+namespace MediaMemory.Heaps;
+
+/// <summary>
+/// A GPU-style heap: large <see cref="NativeBlock"/>s reserved from a <see cref="MemoryBudget"/> under
+/// one category, sub-allocated with <see cref="Tlsf"/> into textures and buffers, so that getting
+/// texture-sized memory costs no system call, page fault or GC on the hot path.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Thread-safe: one lock guards the blocks, their allocators and the slot table. Block reservations
+/// (which may make the budget call reclaimers, this heap's own among them) and the creation of native
+/// blocks happen outside the lock. Freed blocks are unmapped and their reservations released under the
+/// lock (lock order heap → budget; the budget never calls a reclaimer while holding its own lock).
+/// </para>
+/// <para>
+/// Allocations are <see cref="HeapAllocation"/> handles (slot + generation). Requests larger than a
+/// block get a dedicated block, freed with them. Empty ordinary blocks stay until <see cref="Trim"/>
+/// or until the budget asks for memory (the heap registers as a Low-priority reclaimer of empty blocks).
+/// </para>
+/// </remarks>
+public sealed partial class ResourceHeap : IDisposable
+{
+    /// <summary>Default alignment of buffers: 256 bytes (D3D12's constant-buffer and row-pitch alignment).</summary>
+    public const long DefaultBufferAlignmentBytes = 256;
+
+    // Slot table growth: room for 64 live allocations to start (arbitrary), doubled when full.
+    private const int InitialSlots = 64;
+
+    private readonly Lock _lock = new();
+    private readonly MemoryBudget _budget;
+    private readonly ResourceHeapOptions _options;
+    private readonly IDisposable? _reclaimerRegistration;
+    private Slot[] _slots = new Slot[InitialSlots];
+    private int _slotsInitialized;
+    private int _freeSlot = -1;
+    private int _liveAllocations;
+    private bool _disposed;
+
+    /// <summary>Creates an empty heap; blocks are reserved from <paramref name="budget"/> when needed.</summary>
+    /// <param name="name">Name for statistics and logs.</param>
+    /// <param name="category">The budget category of every block.</param>
+    /// <param name="budget">The budget blocks are reserved from.</param>
+    /// <param name="options">Settings; defaults when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the message names it).</exception>
+    /// <exception cref="MemoryBudgetExceededException">The budget cannot hold <see cref="ResourceHeapOptions.MinBlocks"/> blocks.</exception>
+    public ResourceHeap(string name, AllocationCategory category, MemoryBudget budget, ResourceHeapOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(budget);
+        if (category is < AllocationCategory.SourceAssets or > AllocationCategory.UI)
+        {
+            throw new ArgumentOutOfRangeException(nameof(category), category, "unknown allocation category");
+        }
+
+        _options = options ?? new ResourceHeapOptions();
+        _options.Validate();
+        Name = name;
+        Category = category;
+        _budget = budget;
+        for (var i = 0; i < _options.MinBlocks; i++)
+        {
+            var block = CreateBlock(_options.BlockSizeBytes, dedicated: false, throwIfRefused: true)!;
+            lock (_lock)
+            {
+                AddBlock(block);
+            }
+        }
+
+        if (_options.ReclaimEmptyBlocks)
+        {
+            _reclaimerRegistration = budget.RegisterReclaimer(new EmptyBlockReclaimer(this));
+        }
+    }
+
+    /// <summary>The heap's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The budget category of its blocks.</summary>
+    public AllocationCategory Category { get; }
+
+    /// <summary>Its settings.</summary>
+    public ResourceHeapOptions Options => _options;
+
+    /// <summary>Allocates memory for <paramref name="descriptor"/> at its required alignment.</summary>
+    /// <exception cref="MemoryBudgetExceededException">No block has room and the budget refused a new one.</exception>
+    public HeapAllocation AllocateTexture(TextureDescriptor descriptor, bool aliasable = false, string? name = null) =>
+        TryAllocateTexture(descriptor, out var allocation, aliasable, name) ? allocation : throw Refused(SizeOf(descriptor));
+
+    /// <summary>Allocates memory for <paramref name="descriptor"/>; returns false if and only if no block has
+    /// room and the budget (after reclaiming) refused a new one.</summary>
+    public bool TryAllocateTexture(TextureDescriptor descriptor, out HeapAllocation allocation, bool aliasable = false, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        return TryAllocateCore(SizeOf(descriptor), descriptor.RequiredAlignmentBytes, descriptor, aliasable, name, out allocation);
+    }
+
+    /// <summary>Allocates a buffer of <paramref name="sizeBytes"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The size is not positive, or the alignment not a power of two up to 64 KiB.</exception>
+    /// <exception cref="MemoryBudgetExceededException">No block has room and the budget refused a new one.</exception>
+    public HeapAllocation AllocateBuffer(long sizeBytes, long alignmentBytes = DefaultBufferAlignmentBytes, bool aliasable = false, string? name = null) =>
+        TryAllocateBuffer(sizeBytes, alignmentBytes, out var allocation, aliasable, name) ? allocation : throw Refused(sizeBytes);
+
+    /// <summary>Allocates a buffer; returns false if and only if no block has room and the budget refused a new one.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The size is not positive, or the alignment not a power of two up to 64 KiB.</exception>
+    public bool TryAllocateBuffer(long sizeBytes, long alignmentBytes, out HeapAllocation allocation, bool aliasable = false, string? name = null) =>
+        TryAllocateCore(sizeBytes, alignmentBytes, descriptor: null, aliasable, name, out allocation);
+
+    /// <summary>Frees an allocation explicitly.</summary>
+    /// <exception cref="InvalidOperationException">It was already freed (or is default, or of another heap),
+    /// it is leased, or aliases placed on it are still live.</exception>
+    public void Free(HeapAllocation allocation)
+    {
+        if (!ReferenceEquals(allocation.Heap, this))
+        {
+            throw new InvalidOperationException($"the allocation does not belong to heap '{Name}' (or is default)");
+        }
+
+        FreeCore(allocation, throwIfStale: true);
+    }
+
+    /// <summary>Frees every block; outstanding handles become stale. Later calls do nothing.</summary>
+    /// <exception cref="InvalidOperationException">An allocation is leased.</exception>
+    public void Dispose()
+    {
+        _reclaimerRegistration?.Dispose();
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            for (var i = 0; i < _slotsInitialized; i++)
+            {
+                if (_slots[i].InUse && _slots[i].Leases > 0)
+                {
+                    throw new InvalidOperationException($"heap '{Name}' cannot be disposed while allocation '{_slots[i].Name}' is leased");
+                }
+            }
+
+            _disposed = true;
+            for (var i = 0; i < _slotsInitialized; i++)
+            {
+                ref var slot = ref _slots[i];
+                if (slot.InUse)
+                {
+                    RetireSlot(i);
+                }
+            }
+
+            for (var i = 0; i < _blocks.Count; i++)
+            {
+                if (_blocks[i] is { } block)
+                {
+                    DestroyBlock(i, block);
+                }
+            }
+        }
+    }
+
+    internal bool IsLive(HeapAllocation allocation)
+    {
+        lock (_lock)
+        {
+            return IsCurrent(allocation.Slot, allocation.Generation);
+        }
+    }
+
+    internal HeapAllocationInfo Describe(HeapAllocation allocation)
+    {
+        lock (_lock)
+        {
+            return DescribeSlot(Resolve(allocation.Slot, allocation.Generation));
+        }
+    }
+
+    internal HeapLease AcquireLease(HeapAllocation allocation)
+    {
+        lock (_lock)
+        {
+            ref var slot = ref Resolve(allocation.Slot, allocation.Generation);
+            if (slot.SizeBytes > int.MaxValue)
+            {
+                throw new NotSupportedException($"allocation '{slot.Name}' of {slot.SizeBytes} bytes is larger than one span (2 GiB)");
+            }
+
+            if (_options.DebugAliasChecks)
+            {
+                CheckNoOtherAliasLeased(allocation.Slot);
+            }
+
+            slot.Leases++;
+            var span = _blocks[slot.Block]!.Memory.GetSpan(slot.OffsetBytes, (int)slot.SizeBytes);
+            return new HeapLease(this, allocation.Slot, allocation.Generation, span);
+        }
+    }
+
+    internal void ReleaseLease(int slotIndex, int generation)
+    {
+        lock (_lock)
+        {
+            ref var slot = ref Resolve(slotIndex, generation);
+            Debug.Assert(slot.Leases > 0, "a lease was released twice");
+            slot.Leases--;
+        }
+    }
+
+    internal bool FreeCore(HeapAllocation allocation, bool throwIfStale)
+    {
+        lock (_lock)
+        {
+            if (!IsCurrent(allocation.Slot, allocation.Generation))
+            {
+                return throwIfStale ? throw new InvalidOperationException("the allocation was already freed") : false;
+            }
+
+            ref var slot = ref _slots[allocation.Slot];
+            if (slot.Leases > 0)
+            {
+                throw new InvalidOperationException($"allocation '{slot.Name}' is leased; dispose the lease before freeing it");
+            }
+
+            if (slot.AliasCount > 0)
+            {
+                throw new InvalidOperationException($"allocation '{slot.Name}' still has {slot.AliasCount} live alias(es); free them first");
+            }
+
+            var blockIndex = slot.Block;
+            var block = _blocks[blockIndex]!;
+            if (slot.AliasOf >= 0)
+            {
+                _slots[slot.AliasOf].AliasCount--;
+            }
+            else
+            {
+                block.Allocator.Free(slot.Tlsf);
+                block.LiveAllocations--;
+            }
+
+            RetireSlot(allocation.Slot);
+            if (block.Dedicated && block.LiveAllocations == 0)
+            {
+                DestroyBlock(blockIndex, block);
+            }
+
+            return true;
+        }
+    }
+
+    private bool TryAllocateCore(long sizeBytes, long alignmentBytes, TextureDescriptor? descriptor, bool aliasable, string? name, out HeapAllocation allocation)
+    {
+        if (sizeBytes <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sizeBytes), sizeBytes, "allocation size must be positive");
+        }
+
+        if (!ByteMath.IsPowerOfTwo(alignmentBytes) || alignmentBytes > Tlsf.MaxAlignmentBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(alignmentBytes), alignmentBytes, "alignment must be a power of two from 1 byte to 64 KiB");
+        }
+
+        // Fast path: room in an existing block.
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (sizeBytes <= _options.BlockSizeBytes && TryPlaceInBlocks(sizeBytes, alignmentBytes, descriptor, aliasable, name, out allocation))
+            {
+                return true;
+            }
+        }
+
+        return TryAllocateInNewBlock(sizeBytes, alignmentBytes, descriptor, aliasable, name, out allocation);
+    }
+
+    private bool TryPlaceInBlocks(long sizeBytes, long alignmentBytes, TextureDescriptor? descriptor, bool aliasable, string? name, out HeapAllocation allocation)
+    {
+        for (var i = 0; i < _blocks.Count; i++)
+        {
+            var block = _blocks[i];
+            if (block is { Dedicated: false } && block.Allocator.TryAllocate(sizeBytes, alignmentBytes, out var placed))
+            {
+                allocation = NewAllocation(i, block, placed, sizeBytes, alignmentBytes, descriptor, aliasable, name);
+                return true;
+            }
+        }
+
+        allocation = default;
+        return false;
+    }
+
+    private bool TryAllocateInNewBlock(long sizeBytes, long alignmentBytes, TextureDescriptor? descriptor, bool aliasable, string? name, out HeapAllocation allocation)
+    {
+        var dedicated = sizeBytes > _options.BlockSizeBytes;
+        var blockBytes = dedicated ? ByteMath.AlignUp(sizeBytes, NativeBlock.BaseAlignmentBytes) : _options.BlockSizeBytes;
+        if (_options.MaxBlocks > 0)
+        {
+            lock (_lock)
+            {
+                if (BlockCount >= _options.MaxBlocks && !(TryPlaceInBlocks(sizeBytes, alignmentBytes, descriptor, aliasable, name, out allocation) && !dedicated))
+                {
+                    allocation = default;
+                    return false;
+                }
+            }
+        }
+
+        var block = CreateBlock(blockBytes, dedicated, throwIfRefused: false);
+        if (block is null)
+        {
+            allocation = default;
+            return false;
+        }
+
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                block.Destroy();
+                throw new ObjectDisposedException(nameof(ResourceHeap));
+            }
+
+            // Another thread may have freed room while the block was made; the new block is kept either way.
+            var index = AddBlock(block);
+            var placed = block.Allocator.Allocate(sizeBytes, alignmentBytes);
+            allocation = NewAllocation(index, block, placed, sizeBytes, alignmentBytes, descriptor, aliasable, name);
+            return true;
+        }
+    }
+
+    private HeapAllocation NewAllocation(int blockIndex, HeapBlock block, TlsfAllocation placed, long sizeBytes, long alignmentBytes, TextureDescriptor? descriptor, bool aliasable, string? name)
+    {
+        var index = NewSlot();
+        ref var slot = ref _slots[index];
+        slot.InUse = true;
+        slot.Block = blockIndex;
+        slot.Tlsf = placed;
+        slot.OffsetBytes = placed.OffsetBytes;
+        slot.SizeBytes = sizeBytes;
+        slot.AlignmentBytes = alignmentBytes;
+        slot.Descriptor = descriptor;
+        slot.Name = name;
+        slot.Aliasable = aliasable;
+        slot.AliasOf = -1;
+        slot.AliasCount = 0;
+        slot.Leases = 0;
+        block.LiveAllocations++;
+        _liveAllocations++;
+        return new HeapAllocation(this, index, slot.Generation);
+    }
+
+    private int NewSlot()
+    {
+        if (_freeSlot >= 0)
+        {
+            var reused = _freeSlot;
+            _freeSlot = _slots[reused].NextFree;
+            return reused;
+        }
+
+        if (_slotsInitialized == _slots.Length)
+        {
+            Array.Resize(ref _slots, _slots.Length * 2);
+        }
+
+        var index = _slotsInitialized++;
+        _slots[index].Generation = 1;
+        return index;
+    }
+
+    private void RetireSlot(int index)
+    {
+        ref var slot = ref _slots[index];
+        slot.InUse = false;
+        slot.Descriptor = null;
+        slot.Name = null;
+        // Generation 0 is never issued, so default handles never match; wrap after 2^31 − 1 reuses is accepted.
+        slot.Generation = slot.Generation == int.MaxValue ? 1 : slot.Generation + 1;
+        slot.NextFree = _freeSlot;
+        _freeSlot = index;
+        _liveAllocations--;
+    }
+
+    private bool IsCurrent(int slot, int generation) =>
+        (uint)slot < (uint)_slotsInitialized && _slots[slot].InUse && _slots[slot].Generation == generation;
+
+    private ref Slot Resolve(int slot, int generation)
+    {
+        if (!IsCurrent(slot, generation))
+        {
+            throw new ObjectDisposedException(nameof(HeapAllocation), "the allocation was freed");
+        }
+
+        return ref _slots[slot];
+    }
+
+    private static HeapAllocationInfo DescribeSlot(in Slot slot) =>
+        new(slot.Block, slot.OffsetBytes, slot.SizeBytes, slot.AlignmentBytes, slot.Name, slot.Descriptor, slot.Aliasable,
+            slot.AliasOf >= 0, slot.AliasCount, slot.Leases > 0);
+
+    private static long SizeOf(TextureDescriptor descriptor) =>
+        descriptor.ResidentSizeBytes > 0
+            ? descriptor.ResidentSizeBytes
+            : throw new ArgumentOutOfRangeException(nameof(descriptor), descriptor, "a memoryless texture has no memory to allocate");
+
+    private MemoryBudgetExceededException Refused(long sizeBytes) =>
+        new($"Heap '{Name}' cannot allocate {ByteSize.Format(sizeBytes)} ({sizeBytes} bytes): no block has room and the budget " +
+            $"refused a new one ({ByteSize.Format(_budget.AvailableBytes)} of {ByteSize.Format(_budget.LimitBytes)} available" +
+            (_options.MaxBlocks > 0 ? $", at most {_options.MaxBlocks} blocks" : string.Empty) + ").");
+
+    /// <summary>One allocation's bookkeeping. Aliases share their base's block and memory.</summary>
+    private struct Slot
+    {
+        public int Generation;
+        public bool InUse;
+        public int NextFree;
+        public int Block;
+        public TlsfAllocation Tlsf;
+        public long OffsetBytes;
+        public long SizeBytes;
+        public long AlignmentBytes;
+        public TextureDescriptor? Descriptor;
+        public string? Name;
+        public bool Aliasable;
+        public int AliasOf;
+        public int AliasCount;
+        public int Leases;
+    }
+}
