@@ -23,8 +23,12 @@ public static partial class AliasPlanner
         private readonly int[] _first;
         private readonly int[] _last;
 
-        // Resources placed so far, ordered by offset; the gap scan walks it once per placement.
-        private readonly int[] _placedByOffset;
+        // Resources placed so far, ordered by offset, as parallel arrays (start, end, first and last
+        // step) so that the gap scan, which walks them once per placement, reads memory in order.
+        private readonly long[] _placedStartBytes;
+        private readonly long[] _placedEndBytes;
+        private readonly int[] _placedFirst;
+        private readonly int[] _placedLast;
 
         public Problem(IReadOnlyList<TransientResource> resources)
         {
@@ -33,7 +37,10 @@ public static partial class AliasPlanner
             _alignmentMask = new long[Count];
             _first = new int[Count];
             _last = new int[Count];
-            _placedByOffset = new int[Count];
+            _placedStartBytes = new long[Count];
+            _placedEndBytes = new long[Count];
+            _placedFirst = new int[Count];
+            _placedLast = new int[Count];
             Resources = resources;
             for (var i = 0; i < Count; i++)
             {
@@ -83,13 +90,12 @@ public static partial class AliasPlanner
                 var chosenGap = long.MaxValue;
                 for (var k = 0; k < placed; k++)
                 {
-                    var p = _placedByOffset[k];
-                    if (_first[p] > last || first > _last[p])
+                    if (_placedFirst[k] > last || first > _placedLast[k])
                     {
                         continue; // not alive together: may share bytes
                     }
 
-                    var start = offsetsBytes[p];
+                    var start = _placedStartBytes[k];
                     if (start > cursor)
                     {
                         var candidate = checked(cursor + mask) & ~mask;
@@ -105,7 +111,7 @@ public static partial class AliasPlanner
                         }
                     }
 
-                    cursor = Math.Max(cursor, start + _sizeBytes[p]);
+                    cursor = Math.Max(cursor, _placedEndBytes[k]);
                 }
 
                 if (chosen < 0)
@@ -120,22 +126,21 @@ public static partial class AliasPlanner
                     return long.MaxValue;
                 }
 
-                Insert(r, placed++, offsetsBytes);
+                Insert(r, chosen, placed++);
             }
 
             return arenaBytes;
         }
 
-        private void Insert(int r, int placed, long[] offsetsBytes)
+        private void Insert(int r, long offsetBytes, int placed)
         {
             // Binary search for the first placed resource with a larger offset; equal offsets keep
             // placement order, so the scan is deterministic.
             int lo = 0, hi = placed;
-            var offset = offsetsBytes[r];
             while (lo < hi)
             {
                 var mid = (lo + hi) >>> 1;
-                if (offsetsBytes[_placedByOffset[mid]] <= offset)
+                if (_placedStartBytes[mid] <= offsetBytes)
                 {
                     lo = mid + 1;
                 }
@@ -145,8 +150,15 @@ public static partial class AliasPlanner
                 }
             }
 
-            Array.Copy(_placedByOffset, lo, _placedByOffset, lo + 1, placed - lo);
-            _placedByOffset[lo] = r;
+            var moved = placed - lo;
+            Array.Copy(_placedStartBytes, lo, _placedStartBytes, lo + 1, moved);
+            Array.Copy(_placedEndBytes, lo, _placedEndBytes, lo + 1, moved);
+            Array.Copy(_placedFirst, lo, _placedFirst, lo + 1, moved);
+            Array.Copy(_placedLast, lo, _placedLast, lo + 1, moved);
+            _placedStartBytes[lo] = offsetBytes;
+            _placedEndBytes[lo] = offsetBytes + _sizeBytes[r];
+            _placedFirst[lo] = _first[r];
+            _placedLast[lo] = _last[r];
         }
     }
 }
