@@ -17,6 +17,7 @@ internal static class CliApp
         {
             InspectCommand.Create(context),
             DemoCommand.Create(context),
+            PlanAliasingCommand.Create(context),
         };
 
         var parsed = root.Parse(args);
