@@ -162,6 +162,10 @@ public sealed partial class ResourceHeap : IDisposable
         }
     }
 
+    /// <summary>Places an alias with its own alignment (for <see cref="TransientArena"/>).</summary>
+    internal HeapAllocation AllocateAliasedAligned(long sizeBytes, long alignmentBytes, HeapAllocation over, long offsetBytes, string? name) =>
+        AllocateAliasedCore(sizeBytes, alignmentBytes, descriptor: null, over, offsetBytes, name);
+
     internal bool IsLive(HeapAllocation allocation)
     {
         lock (_lock)

@@ -48,32 +48,5 @@ public sealed class AliasPlannerDataTests
         }
     }
 
-    /// <summary>The CSV files, or a skip when the shared data folder is not next to the repository.</summary>
-    private static string[] DataFiles()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "MediaMemory.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        if (directory is null)
-        {
-            Assert.Skip($"no folder above {AppContext.BaseDirectory} holds MediaMemory.slnx, so ../shared/data/aliasing cannot be found");
-        }
-
-        var data = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "data", "aliasing"));
-        if (!Directory.Exists(data))
-        {
-            Assert.Skip($"the shared aliasing workloads are not at {data}");
-        }
-
-        var files = Directory.GetFiles(data, "*.csv").Order(StringComparer.Ordinal).ToArray();
-        if (files.Length == 0)
-        {
-            Assert.Skip($"{data} holds no .csv files");
-        }
-
-        return files;
-    }
+    private static string[] DataFiles() => SharedData.Files("aliasing", "*.csv");
 }
