@@ -14,6 +14,7 @@ namespace MediaMemory.Benchmarks.Heaps;
 /// again (rare: the live set averages well under the capacity).
 /// </remarks>
 [MemoryDiagnoser]
+[MedianColumn]
 public class TlsfBenchmarks
 {
     /// <summary>Live allocations: the "live set around 50".</summary>

@@ -45,8 +45,9 @@ namespace MediaMemory.Heaps;
 /// </list>
 /// <para>
 /// Thread-safety: not thread-safe. Every member reads or writes the shared lists and bitmaps without
-/// synchronisation; callers that share an instance take a lock around every call (ResourceHeap does, per
-/// block). Without one, two allocations could be handed the same range.
+/// synchronisation; callers that share an instance take one lock around every call (a heap, say, one lock per
+/// block). Without it, two allocations could be handed the same range. A lock-free design would cost the
+/// O(1) list updates their simplicity; a heap's lock is uncontended in the common case.
 /// </para>
 /// </remarks>
 public sealed partial class Tlsf
