@@ -110,9 +110,9 @@ public sealed partial class Tlsf
             {
                 var bin = (firstLevel * SecondLevelCount) + BitOperations.TrailingZeroCount(secondLevelMap);
                 secondLevelMap &= secondLevelMap - 1;
-                for (var node = _binHeads[bin]; node != NoNode; node = _nodes[node].NextFree)
+                for (var node = _binHeads[bin]; node != NoNode; node = Node(node).NextFree)
                 {
-                    ref var candidate = ref _nodes[node];
+                    ref var candidate = ref Node(node);
                     var alignedBytes = (candidate.OffsetBytes + alignmentBytes - 1) & ~(alignmentBytes - 1);
                     if (alignedBytes + roundedBytes <= candidate.OffsetBytes + candidate.SizeBytes)
                     {
@@ -135,16 +135,17 @@ public sealed partial class Tlsf
     /// <summary>Files the free node at the head of its class's list and sets the bitmap bits.</summary>
     private void InsertFree(int node)
     {
-        ref var freeNode = ref _nodes[node];
+        ref var freeNode = ref Node(node);
         Debug.Assert(freeNode.State == TlsfNodeState.Free, "only free ranges are filed");
         var (firstLevel, secondLevel) = ClassOf(freeNode.SizeBytes);
         var bin = (firstLevel * SecondLevelCount) + secondLevel;
         var head = _binHeads[bin];
+        freeNode.Bin = bin;
         freeNode.PreviousFree = NoNode;
         freeNode.NextFree = head;
         if (head != NoNode)
         {
-            _nodes[head].PreviousFree = node;
+            Node(head).PreviousFree = node;
         }
 
         _binHeads[bin] = node;
@@ -156,27 +157,28 @@ public sealed partial class Tlsf
     /// <summary>Unlinks the free node from its class's list, clearing bitmap bits when the list empties.</summary>
     private void RemoveFree(int node)
     {
-        ref var freeNode = ref _nodes[node];
+        ref var freeNode = ref Node(node);
         Debug.Assert(freeNode.State == TlsfNodeState.Free, "only free ranges are on the lists");
         var previous = freeNode.PreviousFree;
         var next = freeNode.NextFree;
         if (next != NoNode)
         {
-            _nodes[next].PreviousFree = previous;
+            Node(next).PreviousFree = previous;
         }
 
         if (previous != NoNode)
         {
-            _nodes[previous].NextFree = next;
+            Node(previous).NextFree = next;
         }
         else
         {
-            var (firstLevel, secondLevel) = ClassOf(freeNode.SizeBytes);
-            var bin = (firstLevel * SecondLevelCount) + secondLevel;
+            var bin = freeNode.Bin;
             Debug.Assert(_binHeads[bin] == node, "a node without a previous is its list's head");
             _binHeads[bin] = next;
             if (next == NoNode)
             {
+                var firstLevel = bin >> SecondLevelIndexLog2;
+                var secondLevel = bin & (SecondLevelCount - 1);
                 var secondLevelMap = _secondLevelBitmaps[firstLevel] & ~(1U << secondLevel);
                 _secondLevelBitmaps[firstLevel] = secondLevelMap;
                 if (secondLevelMap == 0)

@@ -167,6 +167,7 @@ public sealed partial class Tlsf
                     Require(_nodes[listed].State == TlsfNodeState.Free, $"listed node {listed} is not free");
                     Require(_nodes[listed].PreviousFree == previousListed, $"listed node {listed} has a wrong previous link");
                     Require(ClassOf(_nodes[listed].SizeBytes) == (firstLevel, secondLevel), $"node {listed} is on the wrong list");
+                    Require(_nodes[listed].Bin == (firstLevel * SecondLevelCount) + secondLevel, $"node {listed} records bin {_nodes[listed].Bin}");
                     previousListed = listed;
                     Require(++listedFree <= _freeRangeCount, "the free lists hold more nodes than there are free ranges");
                 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MediaMemory.Heaps.Internals;
 
 namespace MediaMemory.Heaps;
@@ -25,6 +26,19 @@ public sealed partial class Tlsf
     /// <summary>Number of live allocations.</summary>
     private int _allocationCount;
 
+    /// <summary>
+    /// The node at <paramref name="index"/>, without a bounds check: every index reaching here is a link the
+    /// allocator wrote itself, or a handle <see cref="IsLive"/> has checked against <see cref="_nodeCount"/>.
+    /// Measured: the checks were a visible share of a free+allocate pair. The ref dies at the next
+    /// <see cref="GrowNodes"/>, which only <see cref="EnsureSpareNodes"/> calls before any ref is taken.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref TlsfNode Node(int index)
+    {
+        Debug.Assert((uint)index < (uint)_nodes.Length, "node links stay inside the array");
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_nodes), index);
+    }
+
     /// <summary>Makes sure an allocation's two splits (padding, remainder) can take a node without growing
     /// the array while a ref into it is held.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -46,7 +60,7 @@ public sealed partial class Tlsf
         var node = _spareNodeHead;
         if (node != NoNode)
         {
-            ref var spare = ref _nodes[node];
+            ref var spare = ref Node(node);
             Debug.Assert(spare.State == TlsfNodeState.Spare, "the spare list holds spare slots only");
             _spareNodeHead = spare.NextFree;
             _spareNodeCount--;
@@ -55,14 +69,14 @@ public sealed partial class Tlsf
 
         Debug.Assert(_nodeCount < _nodes.Length, "EnsureSpareNodes or the constructor left room");
         node = _nodeCount++;
-        _nodes[node].Generation = 1;
+        Node(node).Generation = 1;
         return node;
     }
 
     /// <summary>Puts a slot that no longer describes a range on the spare list.</summary>
     private void ReleaseNode(int node)
     {
-        ref var spare = ref _nodes[node];
+        ref var spare = ref Node(node);
         spare.State = TlsfNodeState.Spare;
         spare.OffsetBytes = 0;
         spare.SizeBytes = 0;

@@ -45,8 +45,9 @@ namespace MediaMemory.Heaps;
 /// </list>
 /// <para>
 /// Thread-safety: not thread-safe. Every member reads or writes the shared lists and bitmaps without
-/// synchronisation; callers that share an instance take a lock around every call (ResourceHeap does, per
-/// block). Without one, two allocations could be handed the same range.
+/// synchronisation; callers that share an instance take one lock around every call (a heap, say, one lock per
+/// block). Without it, two allocations could be handed the same range. A lock-free design would cost the
+/// O(1) list updates their simplicity; a heap's lock is uncontended in the common case.
 /// </para>
 /// </remarks>
 public sealed partial class Tlsf
@@ -160,7 +161,7 @@ public sealed partial class Tlsf
         EnsureSpareNodes();
         RemoveFree(node);
         var used = Carve(node, roundedBytes, effectiveAlignmentBytes);
-        ref var usedNode = ref _nodes[used];
+        ref var usedNode = ref Node(used);
         _usedBytes += roundedBytes;
         _allocationCount++;
         allocation = new TlsfAllocation(usedNode.OffsetBytes, roundedBytes, used, usedNode.Generation);
@@ -197,7 +198,7 @@ public sealed partial class Tlsf
         }
 
         var index = allocation.Handle;
-        ref var node = ref _nodes[index];
+        ref var node = ref Node(index);
         node.Generation = NextGeneration(node.Generation);
         node.State = TlsfNodeState.Free;
         _usedBytes -= node.SizeBytes;
@@ -205,15 +206,15 @@ public sealed partial class Tlsf
 
         var merged = index;
         var previous = node.PreviousPhysical;
-        if (previous != NoNode && _nodes[previous].State == TlsfNodeState.Free)
+        if (previous != NoNode && Node(previous).State == TlsfNodeState.Free)
         {
             RemoveFree(previous);
             AbsorbNext(previous);
             merged = previous;
         }
 
-        var next = _nodes[merged].NextPhysical;
-        if (next != NoNode && _nodes[next].State == TlsfNodeState.Free)
+        var next = Node(merged).NextPhysical;
+        if (next != NoNode && Node(next).State == TlsfNodeState.Free)
         {
             RemoveFree(next);
             AbsorbNext(merged);
@@ -234,7 +235,7 @@ public sealed partial class Tlsf
             return false;
         }
 
-        ref var node = ref _nodes[index];
+        ref var node = ref Node(index);
         return node.State == TlsfNodeState.Used
             && node.Generation == allocation.Generation
             && node.OffsetBytes == allocation.OffsetBytes
@@ -245,7 +246,7 @@ public sealed partial class Tlsf
     /// padding, the allocation, and an optional remainder; files the free parts; returns the used node.</summary>
     private int Carve(int node, long roundedBytes, long alignmentBytes)
     {
-        var offsetBytes = _nodes[node].OffsetBytes;
+        var offsetBytes = Node(node).OffsetBytes;
         var alignedBytes = (offsetBytes + alignmentBytes - 1) & ~(alignmentBytes - 1);
         var used = node;
         if (alignedBytes != offsetBytes)
@@ -256,7 +257,7 @@ public sealed partial class Tlsf
             InsertFree(node);
         }
 
-        ref var usedNode = ref _nodes[used];
+        ref var usedNode = ref Node(used);
         Debug.Assert(usedNode.SizeBytes >= roundedBytes, "the chosen range holds the aligned request");
         if (usedNode.SizeBytes != roundedBytes)
         {
@@ -272,8 +273,8 @@ public sealed partial class Tlsf
     private int SplitAt(int node, long headBytes)
     {
         var tail = TakeNode();
-        ref var head = ref _nodes[node];
-        ref var tailNode = ref _nodes[tail];
+        ref var head = ref Node(node);
+        ref var tailNode = ref Node(tail);
         tailNode.OffsetBytes = head.OffsetBytes + headBytes;
         tailNode.SizeBytes = head.SizeBytes - headBytes;
         tailNode.PreviousPhysical = node;
@@ -281,7 +282,7 @@ public sealed partial class Tlsf
         tailNode.State = TlsfNodeState.Free;
         if (head.NextPhysical != NoNode)
         {
-            _nodes[head.NextPhysical].PreviousPhysical = tail;
+            Node(head.NextPhysical).PreviousPhysical = tail;
         }
 
         head.NextPhysical = tail;
@@ -292,14 +293,14 @@ public sealed partial class Tlsf
     /// <summary>Merges the physical successor of <paramref name="node"/> into it and releases the successor's slot.</summary>
     private void AbsorbNext(int node)
     {
-        ref var head = ref _nodes[node];
+        ref var head = ref Node(node);
         var next = head.NextPhysical;
-        ref var nextNode = ref _nodes[next];
+        ref var nextNode = ref Node(next);
         head.SizeBytes += nextNode.SizeBytes;
         head.NextPhysical = nextNode.NextPhysical;
         if (nextNode.NextPhysical != NoNode)
         {
-            _nodes[nextNode.NextPhysical].PreviousPhysical = node;
+            Node(nextNode.NextPhysical).PreviousPhysical = node;
         }
 
         ReleaseNode(next);

@@ -32,6 +32,10 @@ internal struct TlsfNode
     /// <summary>Next node in the same size-class list (or in the spare list), or <see cref="Tlsf.NoNode"/>.</summary>
     public int NextFree;
 
+    /// <summary>Size-class list (fl * 32 + sl) the node is filed in while free, so unlinking it need not map
+    /// its size again.</summary>
+    public int Bin;
+
     /// <summary>Generation an allocation on this node is issued with; bumped (skipping 0) on every free.</summary>
     public int Generation;
 
