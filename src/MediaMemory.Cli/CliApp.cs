@@ -18,6 +18,7 @@ internal static class CliApp
             InspectCommand.Create(context),
             DemoCommand.Create(context),
             PlanAliasingCommand.Create(context),
+            BenchCommand.Create(context),
         };
 
         var parsed = root.Parse(args);
