@@ -38,6 +38,7 @@ public sealed partial class ResourceHeap : IDisposable
     private int _slotsInitialized;
     private int _freeSlot = -1;
     private int _liveAllocations;
+    private int _lastBlock;
     private bool _disposed;
 
     /// <summary>Creates an empty heap; blocks are reserved from <paramref name="budget"/> when needed.</summary>
@@ -282,13 +283,21 @@ public sealed partial class ResourceHeap : IDisposable
 
     private bool TryPlaceInBlocks(long sizeBytes, long alignmentBytes, TextureDescriptor? descriptor, bool aliasable, string? name, out HeapAllocation allocation)
     {
-        for (var i = 0; i < _blocks.Count; i++)
+        // Two rounds: the O(1) good-fit search in every block (the block that served last first), and
+        // only if all of them fail the exhaustive scan, so a nearly full block costs no scan per request.
+        for (var round = 0; round < 2; round++)
         {
-            var block = _blocks[i];
-            if (block is { Dedicated: false } && block.Allocator.TryAllocate(sizeBytes, alignmentBytes, out var placed))
+            var exhaustive = round == 1;
+            for (var k = 0; k < _blocks.Count; k++)
             {
-                allocation = NewAllocation(i, block, placed, sizeBytes, alignmentBytes, descriptor, aliasable, name);
-                return true;
+                var i = (_lastBlock + k) % _blocks.Count;
+                var block = _blocks[i];
+                if (block is { Dedicated: false } && block.Allocator.TryAllocateCore(sizeBytes, alignmentBytes, exhaustive, out var placed))
+                {
+                    _lastBlock = i;
+                    allocation = NewAllocation(i, block, placed, sizeBytes, alignmentBytes, descriptor, aliasable, name);
+                    return true;
+                }
             }
         }
 

@@ -135,7 +135,16 @@ public sealed partial class Tlsf
     /// <returns>True when the range was reserved.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sizeBytes"/> is not positive, or
     /// <paramref name="alignmentBytes"/> is not a power of two in 1 .. <see cref="MaxAlignmentBytes"/>.</exception>
-    public bool TryAllocate(long sizeBytes, long alignmentBytes, out TlsfAllocation allocation)
+    public bool TryAllocate(long sizeBytes, long alignmentBytes, out TlsfAllocation allocation) =>
+        TryAllocateCore(sizeBytes, alignmentBytes, exhaustive: true, out allocation);
+
+    /// <summary>
+    /// As <see cref="TryAllocate"/>; with <paramref name="exhaustive"/> false
+    /// only the O(1) good-fit search runs, so a request that only an exact scan could place returns false.
+    /// A heap of several blocks tries every block that way before scanning any, so that a nearly full block
+    /// does not cost a scan on every allocation.
+    /// </summary>
+    internal bool TryAllocateCore(long sizeBytes, long alignmentBytes, bool exhaustive, out TlsfAllocation allocation)
     {
         ValidateRequest(sizeBytes, alignmentBytes);
         if (sizeBytes > CapacityBytes)
@@ -148,14 +157,15 @@ public sealed partial class Tlsf
         var effectiveAlignmentBytes = Math.Max(alignmentBytes, GranularityBytes);
         var roundedBytes = (sizeBytes + GranularityBytes - 1) & ~(GranularityBytes - 1);
         var node = FindGoodFit(roundedBytes + effectiveAlignmentBytes - GranularityBytes);
-        if (node == NoNode)
+        if (node == NoNode && exhaustive)
         {
             node = FindAnyFit(roundedBytes, effectiveAlignmentBytes);
-            if (node == NoNode)
-            {
-                allocation = default;
-                return false;
-            }
+        }
+
+        if (node == NoNode)
+        {
+            allocation = default;
+            return false;
         }
 
         EnsureSpareNodes();
