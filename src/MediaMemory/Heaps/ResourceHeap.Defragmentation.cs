@@ -71,6 +71,13 @@ public sealed partial class ResourceHeap
         }
     }
 
+    /// <summary>
+    /// Packs a block's allocations toward offset 0. The packed layout places them in offset order into a
+    /// fresh <see cref="Tlsf"/>; each lands at or below its old offset. When the pass's limits allow only
+    /// some moves, the longest prefix (in offset order) that fits them is moved and the rest stay: a moved
+    /// allocation ends at or below its old end, which is at or below the start of every later one, so the
+    /// partial layout never overlaps and repeated limited passes still converge.
+    /// </summary>
     private void CompactBlock(int blockIndex, HeapBlock block, ref PassState state)
     {
         var members = SlotsIn(blockIndex, out var anyPinned);
@@ -80,47 +87,94 @@ public sealed partial class ResourceHeap
         }
 
         members.Sort((x, y) => _slots[x].OffsetBytes.CompareTo(_slots[y].OffsetBytes));
-        var fresh = new Tlsf(block.Memory.SizeBytes);
-        var placed = new TlsfAllocation[members.Count];
+        var packed = new Tlsf(block.Memory.SizeBytes);
+        var targets = new long[members.Count];
+        var prefix = 0;
         long bytesToMove = 0;
         var moves = 0;
         for (var k = 0; k < members.Count; k++)
         {
             ref var slot = ref _slots[members[k]];
             // The old layout fits, so the packed one does; anything else would be a Tlsf bug.
-            placed[k] = fresh.Allocate(slot.SizeBytes, slot.AlignmentBytes);
-            if (placed[k].OffsetBytes > slot.OffsetBytes)
+            var target = packed.Allocate(slot.SizeBytes, slot.AlignmentBytes).OffsetBytes;
+            if (target > slot.OffsetBytes)
             {
-                return; // Moving up could overwrite an allocation not yet moved: leave this block as it is.
+                break; // Moving up could overwrite an allocation not yet moved: this and later ones stay.
             }
 
-            if (placed[k].OffsetBytes != slot.OffsetBytes)
+            if (target != slot.OffsetBytes)
             {
+                if (state.Moves + moves >= state.MaxMoves || state.BytesMoved + bytesToMove + slot.SizeBytes > state.MaxBytesToMove)
+                {
+                    break;
+                }
+
                 bytesToMove += slot.SizeBytes;
                 moves++;
             }
+
+            targets[k] = target;
+            prefix = k + 1;
         }
 
-        if (moves == 0 || state.Moves + moves > state.MaxMoves || state.BytesMoved + bytesToMove > state.MaxBytesToMove)
+        if (moves == 0)
         {
             return;
         }
 
-        for (var k = 0; k < members.Count; k++)
+        // Ascending old offsets: each copy goes down, onto bytes already moved away or free.
+        for (var k = 0; k < prefix; k++)
         {
             ref var slot = ref _slots[members[k]];
-            if (placed[k].OffsetBytes != slot.OffsetBytes)
+            if (targets[k] != slot.OffsetBytes)
             {
-                CopyBytes(block, slot.OffsetBytes, block, placed[k].OffsetBytes, slot.SizeBytes);
-                slot.OffsetBytes = placed[k].OffsetBytes;
+                CopyBytes(block, slot.OffsetBytes, block, targets[k], slot.SizeBytes);
+                slot.OffsetBytes = targets[k];
             }
-
-            slot.Tlsf = placed[k];
         }
 
-        block.Allocator = fresh;
+        block.Allocator = RebuildAllocator(blockIndex, block.Memory.SizeBytes, members);
         state.Moves += moves;
         state.BytesMoved += bytesToMove;
+    }
+
+    /// <summary>
+    /// A fresh allocator holding <paramref name="members"/> exactly at their (granule-aligned) offsets, and
+    /// their slots pointed at its handles. <see cref="Tlsf"/> has no allocate-at, so the layout is laid down
+    /// front to back with alignment 1, a filler for each gap (with a single free range, at its start, every
+    /// request lands at that start), and the fillers are freed afterwards.
+    /// </summary>
+    private Tlsf RebuildAllocator(int blockIndex, long capacityBytes, List<int> members)
+    {
+        members.Sort((x, y) => _slots[x].OffsetBytes.CompareTo(_slots[y].OffsetBytes));
+        var tlsf = new Tlsf(capacityBytes);
+        var fillers = new List<TlsfAllocation>();
+        long endBytes = 0;
+        foreach (var member in members)
+        {
+            ref var slot = ref _slots[member];
+            if (slot.OffsetBytes > endBytes)
+            {
+                fillers.Add(tlsf.Allocate(slot.OffsetBytes - endBytes, 1));
+            }
+
+            var placed = tlsf.Allocate(slot.SizeBytes, 1);
+            if (placed.OffsetBytes != slot.OffsetBytes)
+            {
+                throw new InvalidOperationException(
+                    $"defragmentation could not rebuild block {blockIndex}: '{slot.Name}' landed at {placed.OffsetBytes}, not {slot.OffsetBytes}");
+            }
+
+            slot.Tlsf = placed;
+            endBytes = placed.EndBytes;
+        }
+
+        foreach (var filler in fillers)
+        {
+            tlsf.Free(filler);
+        }
+
+        return tlsf;
     }
 
     private void MoveBetweenBlocks(ref PassState state)
