@@ -11,14 +11,14 @@ public sealed partial class ResourceHeap
     /// <remarks>
     /// <para>The pass, under the heap's lock (allocation waits meanwhile):</para>
     /// <list type="number">
-    /// <item>Compact each block that holds nothing pinned: re-place its allocations in offset order into a
-    /// fresh <see cref="Tlsf"/>. Each lands at or below its old offset (the fresh allocator fills from
-    /// the front), so copying in ascending offset order never overwrites bytes not yet moved.</item>
+    /// <item>Compact each block: re-place its movable allocations in offset order into a fresh
+    /// <see cref="Tlsf"/> that holds its pinned ones where they are. Each lands at or below its old offset,
+    /// so copying in ascending offset order never overwrites bytes not yet moved.</item>
     /// <item>Move allocations out of the emptiest blocks into fuller ones, largest first.</item>
     /// <item>Compact again, then give empty blocks beyond <see cref="ResourceHeapOptions.MinBlocks"/> back.</item>
     /// </list>
-    /// A block holding a leased or aliased allocation is not compacted in place, but its movable
-    /// allocations may still leave it, and it may receive others.
+    /// Leased and aliased allocations stay where they are; the others in their block pack around them,
+    /// may leave the block, and it may receive others.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">An option is negative.</exception>
     public DefragmentationResult Defragment(DefragmentationOptions? options = null)
@@ -71,56 +71,117 @@ public sealed partial class ResourceHeap
         }
     }
 
+    /// <summary>
+    /// Packs a block's movable allocations toward offset 0, around its pinned ones. The packed layout places
+    /// them in offset order into a fresh <see cref="Tlsf"/> holding the pinned ones at their offsets; each
+    /// lands at or below its old offset (otherwise it and the later ones stay). When the pass's limits allow
+    /// only some moves, the longest prefix (in offset order) that fits them is moved and the rest stay: a
+    /// moved allocation ends at or below its old end, which is at or below the start of every later one, so
+    /// the partial layout never overlaps and repeated limited passes still converge.
+    /// </summary>
     private void CompactBlock(int blockIndex, HeapBlock block, ref PassState state)
     {
         var members = SlotsIn(blockIndex, out var anyPinned);
-        if (anyPinned || members.Count == 0)
+        var movable = anyPinned ? members.FindAll(m => !IsPinned(_slots[m])) : members;
+        if (movable.Count == 0)
         {
             return;
         }
 
-        members.Sort((x, y) => _slots[x].OffsetBytes.CompareTo(_slots[y].OffsetBytes));
-        var fresh = new Tlsf(block.Memory.SizeBytes);
-        var placed = new TlsfAllocation[members.Count];
+        movable.Sort((x, y) => _slots[x].OffsetBytes.CompareTo(_slots[y].OffsetBytes));
+        var packed = anyPinned
+            ? LayOut(blockIndex, block.Memory.SizeBytes, members.FindAll(m => IsPinned(_slots[m])), assignHandles: false)
+            : new Tlsf(block.Memory.SizeBytes);
+        var targets = new long[movable.Count];
+        var prefix = 0;
         long bytesToMove = 0;
         var moves = 0;
-        for (var k = 0; k < members.Count; k++)
+        for (var k = 0; k < movable.Count; k++)
         {
-            ref var slot = ref _slots[members[k]];
-            // The old layout fits, so the packed one does; anything else would be a Tlsf bug.
-            placed[k] = fresh.Allocate(slot.SizeBytes, slot.AlignmentBytes);
-            if (placed[k].OffsetBytes > slot.OffsetBytes)
+            ref var slot = ref _slots[movable[k]];
+            // Without pins the old layout fits, so the packed one does; with pins a request may not fit below.
+            if (!packed.TryAllocate(slot.SizeBytes, slot.AlignmentBytes, out var placed) || placed.OffsetBytes > slot.OffsetBytes)
             {
-                return; // Moving up could overwrite an allocation not yet moved: leave this block as it is.
+                break; // Moving up could overwrite an allocation not yet moved: this and later ones stay.
             }
 
-            if (placed[k].OffsetBytes != slot.OffsetBytes)
+            if (placed.OffsetBytes != slot.OffsetBytes)
             {
+                if (state.Moves + moves >= state.MaxMoves || state.BytesMoved + bytesToMove + slot.SizeBytes > state.MaxBytesToMove)
+                {
+                    break;
+                }
+
                 bytesToMove += slot.SizeBytes;
                 moves++;
             }
+
+            targets[k] = placed.OffsetBytes;
+            prefix = k + 1;
         }
 
-        if (moves == 0 || state.Moves + moves > state.MaxMoves || state.BytesMoved + bytesToMove > state.MaxBytesToMove)
+        if (moves == 0)
         {
             return;
         }
 
-        for (var k = 0; k < members.Count; k++)
+        // Ascending old offsets: each copy goes down, onto bytes already moved away or free.
+        for (var k = 0; k < prefix; k++)
         {
-            ref var slot = ref _slots[members[k]];
-            if (placed[k].OffsetBytes != slot.OffsetBytes)
+            ref var slot = ref _slots[movable[k]];
+            if (targets[k] != slot.OffsetBytes)
             {
-                CopyBytes(block, slot.OffsetBytes, block, placed[k].OffsetBytes, slot.SizeBytes);
-                slot.OffsetBytes = placed[k].OffsetBytes;
+                CopyBytes(block, slot.OffsetBytes, block, targets[k], slot.SizeBytes);
+                slot.OffsetBytes = targets[k];
             }
-
-            slot.Tlsf = placed[k];
         }
 
-        block.Allocator = fresh;
+        block.Allocator = LayOut(blockIndex, block.Memory.SizeBytes, members, assignHandles: true);
         state.Moves += moves;
         state.BytesMoved += bytesToMove;
+    }
+
+    /// <summary>
+    /// A fresh allocator holding <paramref name="members"/> exactly at their (granule-aligned) offsets; with
+    /// <paramref name="assignHandles"/>, their slots are pointed at its handles. <see cref="Tlsf"/> has no
+    /// allocate-at, so the layout is laid down front to back with alignment 1, a filler for each gap (with a
+    /// single free range, every request lands at its start), and the fillers are freed afterwards.
+    /// </summary>
+    private Tlsf LayOut(int blockIndex, long capacityBytes, List<int> members, bool assignHandles)
+    {
+        members.Sort((x, y) => _slots[x].OffsetBytes.CompareTo(_slots[y].OffsetBytes));
+        var tlsf = new Tlsf(capacityBytes);
+        var fillers = new List<TlsfAllocation>();
+        long endBytes = 0;
+        foreach (var member in members)
+        {
+            ref var slot = ref _slots[member];
+            if (slot.OffsetBytes > endBytes)
+            {
+                fillers.Add(tlsf.Allocate(slot.OffsetBytes - endBytes, 1));
+            }
+
+            var placed = tlsf.Allocate(slot.SizeBytes, 1);
+            if (placed.OffsetBytes != slot.OffsetBytes)
+            {
+                throw new InvalidOperationException(
+                    $"defragmentation could not lay out block {blockIndex}: '{slot.Name}' landed at {placed.OffsetBytes}, not {slot.OffsetBytes}");
+            }
+
+            if (assignHandles)
+            {
+                slot.Tlsf = placed;
+            }
+
+            endBytes = placed.EndBytes;
+        }
+
+        foreach (var filler in fillers)
+        {
+            tlsf.Free(filler);
+        }
+
+        return tlsf;
     }
 
     private void MoveBetweenBlocks(ref PassState state)
