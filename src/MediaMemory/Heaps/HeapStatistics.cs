@@ -53,6 +53,8 @@ public sealed record HeapStatistics(
                     json.WriteString("texture", a.Descriptor?.ToString());
                     json.WriteBoolean("aliasable", a.IsAliasable);
                     json.WriteBoolean("alias", a.IsAlias);
+                    json.WriteNumber("alias_count", a.AliasCount);
+                    json.WriteNumber("alignment", a.AlignmentBytes);
                     json.WriteBoolean("leased", a.IsLeased);
                     json.WriteEndObject();
                 }

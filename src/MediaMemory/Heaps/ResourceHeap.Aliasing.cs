@@ -1,3 +1,4 @@
+using MediaMemory.Internals;
 using MediaMemory.Units;
 
 namespace MediaMemory.Heaps;
@@ -36,7 +37,7 @@ public sealed partial class ResourceHeap
             throw new InvalidOperationException($"the allocation to alias does not belong to heap '{Name}' (or is default)");
         }
 
-        lock (_lock)
+        using (new SpinLockScope(ref _spin))
         {
             ref var baseSlot = ref Resolve(over.Slot, over.Generation);
             if (!baseSlot.Aliasable || baseSlot.AliasOf >= 0)

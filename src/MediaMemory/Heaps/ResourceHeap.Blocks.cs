@@ -1,4 +1,5 @@
 using MediaMemory.Budgeting;
+using MediaMemory.Internals;
 
 namespace MediaMemory.Heaps;
 
@@ -14,17 +15,22 @@ public sealed partial class ResourceHeap
     {
         get
         {
-            lock (_lock)
+            using (new SpinLockScope(ref _spin))
             {
-                var count = 0;
-                foreach (var block in _blocks)
-                {
-                    count += block is null ? 0 : 1;
-                }
-
-                return count;
+                return BlockCountLocked();
             }
         }
+    }
+
+    private int BlockCountLocked()
+    {
+        var count = 0;
+        foreach (var block in _blocks)
+        {
+            count += block is null ? 0 : 1;
+        }
+
+        return count;
     }
 
     /// <summary>Gives back empty ordinary blocks beyond <see cref="ResourceHeapOptions.MinBlocks"/>.</summary>
@@ -33,7 +39,7 @@ public sealed partial class ResourceHeap
 
     private long TrimEmptyBlocks(long bytesWanted)
     {
-        lock (_lock)
+        using (new SpinLockScope(ref _spin))
         {
             return TrimEmptyBlocksLocked(bytesWanted).Bytes;
         }
@@ -71,7 +77,7 @@ public sealed partial class ResourceHeap
 
     private long EmptyBlockBytes()
     {
-        lock (_lock)
+        using (new SpinLockScope(ref _spin))
         {
             long bytes = 0;
             var ordinary = 0;

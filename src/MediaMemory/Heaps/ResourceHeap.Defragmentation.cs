@@ -1,3 +1,5 @@
+using MediaMemory.Internals;
+
 namespace MediaMemory.Heaps;
 
 /// <summary>Defragmentation: explicit passes that move allocations by copying their bytes.</summary>
@@ -25,7 +27,7 @@ public sealed partial class ResourceHeap
     {
         options ??= new DefragmentationOptions();
         options.Validate();
-        lock (_lock)
+        using (new SpinLockScope(ref _spin))
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var state = new PassState(

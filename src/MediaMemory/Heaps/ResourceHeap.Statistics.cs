@@ -1,3 +1,5 @@
+using MediaMemory.Internals;
+
 namespace MediaMemory.Heaps;
 
 /// <summary>Statistics: the block map and fragmentation.</summary>
@@ -12,7 +14,7 @@ public sealed partial class ResourceHeap
     {
         get
         {
-            lock (_lock)
+            using (new SpinLockScope(ref _spin))
             {
                 return FragmentationLocked();
             }
@@ -22,7 +24,7 @@ public sealed partial class ResourceHeap
     /// <summary>Every block with its allocations and free ranges.</summary>
     public HeapStatistics GetStatistics()
     {
-        lock (_lock)
+        using (new SpinLockScope(ref _spin))
         {
             var blocks = new List<HeapBlockStatistics>();
             long blockBytes = 0;
