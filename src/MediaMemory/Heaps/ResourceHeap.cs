@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using MediaMemory.Budgeting;
 using MediaMemory.Internals;
 using MediaMemory.Units;
@@ -305,13 +306,14 @@ public sealed partial class ResourceHeap : IDisposable
     {
         // Two rounds: the O(1) good-fit search in every block (the block that served last first), and
         // only if all of them fail the exhaustive scan, so a nearly full block costs no scan per request.
+        var blocks = CollectionsMarshal.AsSpan(_blocks);
         for (var round = 0; round < 2; round++)
         {
             var exhaustive = round == 1;
-            for (var k = 0; k < _blocks.Count; k++)
+            var i = _lastBlock < blocks.Length ? _lastBlock : 0;
+            for (var k = 0; k < blocks.Length; k++, i = i + 1 == blocks.Length ? 0 : i + 1)
             {
-                var i = (_lastBlock + k) % _blocks.Count;
-                var block = _blocks[i];
+                var block = blocks[i];
                 if (block is { Dedicated: false } && block.Allocator.TryAllocateCore(sizeBytes, alignmentBytes, exhaustive, out var placed))
                 {
                     _lastBlock = i;
