@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
-using MediaMemory.Benchmarks.Budgeting.Internals;
 using MediaMemory.Budgeting;
 
 namespace MediaMemory.Benchmarks.Budgeting;
@@ -40,7 +39,6 @@ public class BudgetContendedReserveReleaseBenchmarks
 
     private readonly Lock _floorLock = new();
     private MemoryBudget _budget = null!;
-    private HotPathPrototype<SpinLocked> _spinPrototype = null!;
     private long _floorCounter;
     private Thread[] _workers = [];
     private Barrier _barrier = null!;
@@ -58,7 +56,6 @@ public class BudgetContendedReserveReleaseBenchmarks
     public void Setup()
     {
         _budget = new MemoryBudget(LimitInBytes);
-        _spinPrototype = new HotPathPrototype<SpinLocked>(LimitInBytes);
         _stopping = false;
         _barrier = new Barrier(Threads + 1);
         _workers = new Thread[Threads];
@@ -88,10 +85,10 @@ public class BudgetContendedReserveReleaseBenchmarks
         _barrier.Dispose();
 
         // Integrity check: no refusals (they would be measured as cheap no-ops) and every byte came back.
-        if (_refusals != 0 || _budget.UsedBytes != 0 || _floorCounter != 0 || _spinPrototype.UsedBytes != 0)
+        if (_refusals != 0 || _budget.UsedBytes != 0 || _floorCounter != 0)
         {
             throw new InvalidOperationException(
-                $"integrity: {_refusals} refusals, budget {_budget.UsedBytes} B, floor {_floorCounter} B, prototype {_spinPrototype.UsedBytes} B");
+                $"integrity: {_refusals} refusals, budget {_budget.UsedBytes} B, floor {_floorCounter} B");
         }
     }
 
@@ -102,13 +99,6 @@ public class BudgetContendedReserveReleaseBenchmarks
     /// <summary>Every thread does TryReserve + Dispose on the one shared budget.</summary>
     [Benchmark(OperationsPerInvoke = TotalPairs, Description = "MemoryBudget: TryReserve + Dispose, N threads")]
     public void BudgetContended() => RunOnWorkers(Workload.Budget);
-
-    /// <summary>
-    /// Diagnostic: the budget's fast path copied into <see cref="HotPathPrototype{TVariant}"/> under a spin
-    /// lock released by a plain store, to see whether it survives contention (4 threads on 2 cores).
-    /// </summary>
-    [Benchmark(OperationsPerInvoke = TotalPairs, Description = "Prototype: spin-locked fast path, N threads")]
-    public void SpinPrototypeContended() => RunOnWorkers(Workload.SpinPrototype);
 
     private void RunOnWorkers(Workload workload)
     {
@@ -132,9 +122,6 @@ public class BudgetContendedReserveReleaseBenchmarks
                 case Workload.Budget:
                     BudgetPairs(sizes, pairs);
                     break;
-                case Workload.SpinPrototype:
-                    SpinPrototypePairs(sizes, pairs);
-                    break;
                 default:
                     FloorPairs(sizes, pairs);
                     break;
@@ -152,24 +139,6 @@ public class BudgetContendedReserveReleaseBenchmarks
         {
             var bytes = sizes[i & SizeMask];
             if (budget.TryReserve(bytes, AllocationCategory.VideoFrames, Priority.High, out var token))
-            {
-                token.Dispose();
-            }
-            else
-            {
-                Interlocked.Increment(ref _refusals);
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void SpinPrototypePairs(long[] sizes, int pairs)
-    {
-        var prototype = _spinPrototype;
-        for (var i = 0; i < pairs; i++)
-        {
-            var bytes = sizes[i & SizeMask];
-            if (prototype.TryReserve(bytes, AllocationCategory.VideoFrames, Priority.High, out var token))
             {
                 token.Dispose();
             }
@@ -214,6 +183,5 @@ public class BudgetContendedReserveReleaseBenchmarks
     {
         Floor,
         Budget,
-        SpinPrototype,
     }
 }
