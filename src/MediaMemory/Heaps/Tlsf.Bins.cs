@@ -43,6 +43,88 @@ public sealed partial class Tlsf
     internal static long ClassWidthBytes(int firstLevel) =>
         (firstLevel == 0 ? 1L : 1L << (firstLevel - 1)) << GranularityLog2;
 
+    /// <summary>Ranges <see cref="FindBestFit"/> looks at before it gives up. Measured with <c>mediamem bench
+    /// heap</c> (fill utilization, mean of its 20 seeds / of 200 seeds): 1 → 0.937 / 0.920, 2 → 0.933 / 0.924,
+    /// 8 → 0.929 / 0.923, 64 → 0.929 / 0.924, an unbounded exact best fit 0.927 / 0.927; flat from 2 up within
+    /// the seeds' noise, so 8 keeps the scan short while rarely giving up.</summary>
+    internal const int BestFitScanLimit = 8;
+
+    /// <summary>What <see cref="FindBestFit"/> returns when it looked at <see cref="BestFitScanLimit"/> ranges
+    /// without finding one that fits.</summary>
+    private const int ScanGaveUp = -2;
+
+    /// <summary>
+    /// Bounded best fit: walks the classes from the request's own class up (the own class first, where a
+    /// range may be shorter than the request), checks each range for the aligned request exactly (not
+    /// size + alignment, so a range that fits once aligned is not passed over), and returns the smallest range
+    /// that fits in the first class that has one. Returns <see cref="NoNode"/> when it walked every class
+    /// without a fit (nothing fits: the answer is exact), or <see cref="ScanGaveUp"/> after looking at
+    /// <see cref="BestFitScanLimit"/> ranges without one. O(<see cref="BestFitScanLimit"/>).
+    /// </summary>
+    /// <remarks>The paper's good fit rounds the request up to the next class and takes that list's head, so it
+    /// skips the request's own class, and with alignment it asks for size + alignment − granularity, skipping
+    /// every range that would fit once aligned. Measured with <c>mediamem bench heap</c>: fill utilization
+    /// 0.847 → 0.911 (mean of its 20 seeds), worst seed 0.715 → 0.832.</remarks>
+    private int FindBestFit(long roundedBytes, long alignmentBytes)
+    {
+        var (firstLevel, secondLevel) = ClassOf(roundedBytes);
+        Debug.Assert(firstLevel < FirstLevelCount, "requests are at most the capacity, at most 2^62 bytes");
+        var secondLevelMap = _secondLevelBitmaps[firstLevel] & (uint.MaxValue << secondLevel);
+        var alignmentMask = ~(alignmentBytes - 1);
+        var budget = BestFitScanLimit;
+        while (true)
+        {
+            if (secondLevelMap == 0)
+            {
+                // firstLevel + 1 <= FirstLevelCount < 64, so the shift is in range.
+                var firstLevelMap = _firstLevelBitmap & (ulong.MaxValue << (firstLevel + 1));
+                if (firstLevelMap == 0)
+                {
+                    return NoNode;
+                }
+
+                firstLevel = BitOperations.TrailingZeroCount(firstLevelMap);
+                secondLevelMap = _secondLevelBitmaps[firstLevel];
+            }
+
+            var bin = (firstLevel * SecondLevelCount) + BitOperations.TrailingZeroCount(secondLevelMap);
+            secondLevelMap &= secondLevelMap - 1;
+            var best = NoNode;
+            var bestSizeBytes = long.MaxValue;
+            for (var node = _binHeads[bin]; node != NoNode;)
+            {
+                if (--budget < 0)
+                {
+                    return best == NoNode ? ScanGaveUp : best;
+                }
+
+                ref var candidate = ref Node(node);
+                var alignedBytes = (candidate.OffsetBytes + alignmentBytes - 1) & alignmentMask;
+                if (alignedBytes + roundedBytes <= candidate.OffsetBytes + candidate.SizeBytes && candidate.SizeBytes < bestSizeBytes)
+                {
+                    best = node;
+                    bestSizeBytes = candidate.SizeBytes;
+                }
+
+                node = candidate.NextFree;
+            }
+
+            if (best != NoNode)
+            {
+                return best;
+            }
+        }
+    }
+
+    /// <summary>After <see cref="FindBestFit"/> gave up: the O(1) good fit, then, if
+    /// <paramref name="exhaustive"/>, the complete scan.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int FindFallback(long roundedBytes, long alignmentBytes, bool exhaustive)
+    {
+        var node = FindGoodFit(roundedBytes + alignmentBytes - GranularityBytes);
+        return node == NoNode && exhaustive ? FindAnyFit(roundedBytes, alignmentBytes) : node;
+    }
+
     /// <summary>
     /// The head of the smallest non-empty class whose every range is at least <paramref name="neededBytes"/>
     /// (the paper's mapping_search + find_suitable_block), or <see cref="NoNode"/>. O(1).
