@@ -237,6 +237,7 @@ public sealed partial class Tlsf
     /// <param name="allocation">Any allocation value, including <c>default</c> or one from another allocator.</param>
     /// <returns>Whether it is live here. A handle from another allocator whose handle, generation, offset and
     /// size all happen to match a live allocation here is indistinguishable from it and counts as live.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsLive(TlsfAllocation allocation)
     {
         var index = allocation.Handle;
@@ -301,6 +302,7 @@ public sealed partial class Tlsf
 
     /// <summary>Cuts <paramref name="node"/> after <paramref name="headBytes"/>; the tail becomes a new free
     /// node (not yet filed) linked after it. Needs a spare node (see <see cref="EnsureSpareNodes"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int SplitAt(int node, long headBytes)
     {
         var tail = TakeNode();
@@ -322,6 +324,7 @@ public sealed partial class Tlsf
     }
 
     /// <summary>Merges the physical successor of <paramref name="node"/> into it and releases the successor's slot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void AbsorbNext(int node)
     {
         ref var head = ref Node(node);
