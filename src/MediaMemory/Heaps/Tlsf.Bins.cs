@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MediaMemory.Heaps.Internals;
 
 namespace MediaMemory.Heaps;
@@ -19,6 +20,25 @@ public sealed partial class Tlsf
 
     /// <summary>Number of free ranges on the lists.</summary>
     private int _freeRangeCount;
+
+    /// <summary>The head of list <paramref name="bin"/>, without a bounds check: every bin reaching here is
+    /// fl * 32 + sl of a class <see cref="ClassOf"/> produced (fl &lt; <see cref="FirstLevelCount"/> for every
+    /// size up to 2^62) or a set bit of the bitmaps. Like <see cref="Node"/>, measured: the checks showed in a
+    /// free+allocate pair.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref int BinHead(int bin)
+    {
+        Debug.Assert((uint)bin < (uint)_binHeads.Length, "bins come from ClassOf or the bitmaps");
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_binHeads), bin);
+    }
+
+    /// <summary>The second-level bitmap of <paramref name="firstLevel"/>, without a bounds check (see <see cref="BinHead"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref uint SecondLevelBitmap(int firstLevel)
+    {
+        Debug.Assert((uint)firstLevel < (uint)_secondLevelBitmaps.Length, "first levels come from ClassOf or the bitmap");
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_secondLevelBitmaps), firstLevel);
+    }
 
     /// <summary>The class a range of <paramref name="sizeBytes"/> is filed under (the paper's mapping_insert):
     /// the class whose lower bound is the largest one not above the size.</summary>
@@ -42,6 +62,93 @@ public sealed partial class Tlsf
     /// <summary>Width of every class of <paramref name="firstLevel"/>, in bytes.</summary>
     internal static long ClassWidthBytes(int firstLevel) =>
         (firstLevel == 0 ? 1L : 1L << (firstLevel - 1)) << GranularityLog2;
+
+    /// <summary>Ranges <see cref="FindBestFit"/> looks at before it gives up. Measured with <c>mediamem bench
+    /// heap</c> (fill utilization, mean of its 20 seeds / of 200 seeds): 1 → 0.937 / 0.920, 2 → 0.933 / 0.924,
+    /// 8 → 0.929 / 0.923, 64 → 0.929 / 0.924, an unbounded exact best fit 0.927 / 0.927; flat from 2 up within
+    /// the seeds' noise, so 8 keeps the scan short while rarely giving up.</summary>
+    internal const int BestFitScanLimit = 8;
+
+    /// <summary>What <see cref="FindBestFit"/> returns when it looked at <see cref="BestFitScanLimit"/> ranges
+    /// without finding one that fits.</summary>
+    private const int ScanGaveUp = -2;
+
+    /// <summary>
+    /// Bounded best fit: walks the classes from the request's own class up (the own class first, where a
+    /// range may be shorter than the request), checks each range for the aligned request exactly (not
+    /// size + alignment, so a range that fits once aligned is not passed over), and returns the smallest range
+    /// that fits in the first class that has one. Returns <see cref="NoNode"/> when it walked every class
+    /// without a fit (nothing fits: the answer is exact), or <see cref="ScanGaveUp"/> after looking at
+    /// <see cref="BestFitScanLimit"/> ranges without one. O(<see cref="BestFitScanLimit"/>).
+    /// </summary>
+    /// <remarks>The paper's good fit rounds the request up to the next class and takes that list's head, so it
+    /// skips the request's own class, and with alignment it asks for size + alignment − granularity, skipping
+    /// every range that would fit once aligned. Measured with <c>mediamem bench heap</c>: fill utilization
+    /// 0.847 → 0.911 (mean of its 20 seeds), worst seed 0.715 → 0.832.</remarks>
+    private int FindBestFit(long roundedBytes, long alignmentBytes)
+    {
+        var (firstLevel, secondLevel) = ClassOf(roundedBytes);
+        Debug.Assert(firstLevel < FirstLevelCount, "requests are at most the capacity, at most 2^62 bytes");
+        var secondLevelMap = SecondLevelBitmap(firstLevel) & (uint.MaxValue << secondLevel);
+        var alignmentMask = ~(alignmentBytes - 1);
+        var budget = BestFitScanLimit;
+        while (true)
+        {
+            if (secondLevelMap == 0)
+            {
+                // firstLevel + 1 <= FirstLevelCount < 64, so the shift is in range.
+                var firstLevelMap = _firstLevelBitmap & (ulong.MaxValue << (firstLevel + 1));
+                if (firstLevelMap == 0)
+                {
+                    return NoNode;
+                }
+
+                firstLevel = BitOperations.TrailingZeroCount(firstLevelMap);
+                secondLevelMap = SecondLevelBitmap(firstLevel);
+            }
+
+            var bin = (firstLevel * SecondLevelCount) + BitOperations.TrailingZeroCount(secondLevelMap);
+            secondLevelMap &= secondLevelMap - 1;
+            var best = NoNode;
+            var bestSizeBytes = long.MaxValue;
+            for (var node = BinHead(bin); node != NoNode;)
+            {
+                if (--budget < 0)
+                {
+                    return best == NoNode ? ScanGaveUp : best;
+                }
+
+                ref var candidate = ref Node(node);
+                var alignedBytes = (candidate.OffsetBytes + alignmentBytes - 1) & alignmentMask;
+                if (alignedBytes + roundedBytes <= candidate.OffsetBytes + candidate.SizeBytes && candidate.SizeBytes < bestSizeBytes)
+                {
+                    if (candidate.SizeBytes == roundedBytes)
+                    {
+                        return node; // exact: nothing can fit better
+                    }
+
+                    best = node;
+                    bestSizeBytes = candidate.SizeBytes;
+                }
+
+                node = candidate.NextFree;
+            }
+
+            if (best != NoNode)
+            {
+                return best;
+            }
+        }
+    }
+
+    /// <summary>After <see cref="FindBestFit"/> gave up: the O(1) good fit, then, if
+    /// <paramref name="exhaustive"/>, the complete scan.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int FindFallback(long roundedBytes, long alignmentBytes, bool exhaustive)
+    {
+        var node = FindGoodFit(roundedBytes + alignmentBytes - GranularityBytes);
+        return node == NoNode && exhaustive ? FindAnyFit(roundedBytes, alignmentBytes) : node;
+    }
 
     /// <summary>
     /// The head of the smallest non-empty class whose every range is at least <paramref name="neededBytes"/>
@@ -71,7 +178,7 @@ public sealed partial class Tlsf
             }
         }
 
-        var secondLevelMap = _secondLevelBitmaps[firstLevel] & (uint.MaxValue << secondLevel);
+        var secondLevelMap = SecondLevelBitmap(firstLevel) & (uint.MaxValue << secondLevel);
         if (secondLevelMap == 0)
         {
             // firstLevel + 1 <= FirstLevelCount < 64, so the shift is in range.
@@ -82,10 +189,10 @@ public sealed partial class Tlsf
             }
 
             firstLevel = BitOperations.TrailingZeroCount(firstLevelMap);
-            secondLevelMap = _secondLevelBitmaps[firstLevel];
+            secondLevelMap = SecondLevelBitmap(firstLevel);
         }
 
-        return _binHeads[(firstLevel * SecondLevelCount) + BitOperations.TrailingZeroCount(secondLevelMap)];
+        return BinHead((firstLevel * SecondLevelCount) + BitOperations.TrailingZeroCount(secondLevelMap));
     }
 
     /// <summary>
@@ -103,14 +210,14 @@ public sealed partial class Tlsf
             return NoNode;
         }
 
-        var secondLevelMap = _secondLevelBitmaps[firstLevel] & (uint.MaxValue << secondLevel);
+        var secondLevelMap = SecondLevelBitmap(firstLevel) & (uint.MaxValue << secondLevel);
         while (true)
         {
             while (secondLevelMap != 0)
             {
                 var bin = (firstLevel * SecondLevelCount) + BitOperations.TrailingZeroCount(secondLevelMap);
                 secondLevelMap &= secondLevelMap - 1;
-                for (var node = _binHeads[bin]; node != NoNode; node = Node(node).NextFree)
+                for (var node = BinHead(bin); node != NoNode; node = Node(node).NextFree)
                 {
                     ref var candidate = ref Node(node);
                     var alignedBytes = (candidate.OffsetBytes + alignmentBytes - 1) & ~(alignmentBytes - 1);
@@ -128,18 +235,19 @@ public sealed partial class Tlsf
             }
 
             firstLevel = BitOperations.TrailingZeroCount(firstLevelMap);
-            secondLevelMap = _secondLevelBitmaps[firstLevel];
+            secondLevelMap = SecondLevelBitmap(firstLevel);
         }
     }
 
     /// <summary>Files the free node at the head of its class's list and sets the bitmap bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void InsertFree(int node)
     {
         ref var freeNode = ref Node(node);
         Debug.Assert(freeNode.State == TlsfNodeState.Free, "only free ranges are filed");
         var (firstLevel, secondLevel) = ClassOf(freeNode.SizeBytes);
         var bin = (firstLevel * SecondLevelCount) + secondLevel;
-        var head = _binHeads[bin];
+        var head = BinHead(bin);
         freeNode.Bin = bin;
         freeNode.PreviousFree = NoNode;
         freeNode.NextFree = head;
@@ -148,13 +256,14 @@ public sealed partial class Tlsf
             Node(head).PreviousFree = node;
         }
 
-        _binHeads[bin] = node;
+        BinHead(bin) = node;
         _firstLevelBitmap |= 1UL << firstLevel;
-        _secondLevelBitmaps[firstLevel] |= 1U << secondLevel;
+        SecondLevelBitmap(firstLevel) |= 1U << secondLevel;
         _freeRangeCount++;
     }
 
     /// <summary>Unlinks the free node from its class's list, clearing bitmap bits when the list empties.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void RemoveFree(int node)
     {
         ref var freeNode = ref Node(node);
@@ -173,14 +282,14 @@ public sealed partial class Tlsf
         else
         {
             var bin = freeNode.Bin;
-            Debug.Assert(_binHeads[bin] == node, "a node without a previous is its list's head");
-            _binHeads[bin] = next;
+            Debug.Assert(BinHead(bin) == node, "a node without a previous is its list's head");
+            BinHead(bin) = next;
             if (next == NoNode)
             {
                 var firstLevel = bin >> SecondLevelIndexLog2;
                 var secondLevel = bin & (SecondLevelCount - 1);
-                var secondLevelMap = _secondLevelBitmaps[firstLevel] & ~(1U << secondLevel);
-                _secondLevelBitmaps[firstLevel] = secondLevelMap;
+                ref var secondLevelMap = ref SecondLevelBitmap(firstLevel);
+                secondLevelMap &= ~(1U << secondLevel);
                 if (secondLevelMap == 0)
                 {
                     _firstLevelBitmap &= ~(1UL << firstLevel);
@@ -188,8 +297,7 @@ public sealed partial class Tlsf
             }
         }
 
-        freeNode.PreviousFree = NoNode;
-        freeNode.NextFree = NoNode;
+        // The links are left stale: a used node never reads them, and InsertFree and ReleaseNode overwrite them.
         _freeRangeCount--;
     }
 }

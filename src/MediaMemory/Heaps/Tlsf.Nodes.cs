@@ -55,6 +55,7 @@ public sealed partial class Tlsf
     private void GrowNodes() => Array.Resize(ref _nodes, _nodes.Length * 2);
 
     /// <summary>A slot for a new range: a recycled one (keeping its generation) or a fresh one (generation 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int TakeNode()
     {
         var node = _spareNodeHead;
@@ -74,15 +75,13 @@ public sealed partial class Tlsf
     }
 
     /// <summary>Puts a slot that no longer describes a range on the spare list.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ReleaseNode(int node)
     {
+        // Only the state and the spare link are written: nothing reads a spare slot's other fields (IsLive
+        // and the dumps look at the state first, TakeNode's callers overwrite them), and the pair is hot.
         ref var spare = ref Node(node);
         spare.State = TlsfNodeState.Spare;
-        spare.OffsetBytes = 0;
-        spare.SizeBytes = 0;
-        spare.PreviousPhysical = NoNode;
-        spare.NextPhysical = NoNode;
-        spare.PreviousFree = NoNode;
         spare.NextFree = _spareNodeHead;
         _spareNodeHead = node;
         _spareNodeCount++;
