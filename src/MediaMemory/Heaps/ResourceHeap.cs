@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using MediaMemory.Budgeting;
 using MediaMemory.Internals;
@@ -236,12 +237,13 @@ public sealed partial class ResourceHeap : IDisposable
         HeapBlock? emptied = null;
         using (new SpinLockScope(ref _spin))
         {
-            if (!IsCurrent(allocation.Slot, allocation.Generation))
+            var index = allocation.Slot;
+            if (!IsCurrent(index, allocation.Generation))
             {
                 return throwIfStale ? throw new InvalidOperationException("the allocation was already freed") : false;
             }
 
-            ref var slot = ref _slots[allocation.Slot];
+            ref var slot = ref SlotAt(index);
             if (slot.Leases > 0)
             {
                 throw new InvalidOperationException($"allocation '{slot.Name}' is leased; dispose the lease before freeing it");
@@ -253,18 +255,20 @@ public sealed partial class ResourceHeap : IDisposable
             }
 
             var blockIndex = slot.Block;
-            var block = _blocks[blockIndex]!;
+            var block = CollectionsMarshal.AsSpan(_blocks)[blockIndex]!;
             if (slot.AliasOf >= 0)
             {
                 _slots[slot.AliasOf].AliasCount--;
             }
             else
             {
-                block.Allocator.Free(slot.Tlsf);
+                // The slot is current and no alias, so slot.Tlsf is live in this block's allocator: every path
+                // that replaces the allocator or moves the range (defragmentation) updates slot.Tlsf with it.
+                block.Allocator.FreeUnchecked(slot.Tlsf);
                 block.LiveAllocations--;
             }
 
-            RetireSlot(allocation.Slot);
+            RetireSlot(ref slot, index);
             if (block.Dedicated && block.LiveAllocations == 0)
             {
                 _blocks[blockIndex] = null;
@@ -389,15 +393,26 @@ public sealed partial class ResourceHeap : IDisposable
     private HeapAllocation NewAllocation(int blockIndex, HeapBlock block, TlsfAllocation placed, long sizeBytes, long alignmentBytes, TextureDescriptor? descriptor, bool aliasable, string? name)
     {
         var index = NewSlot();
-        ref var slot = ref _slots[index];
+        ref var slot = ref SlotAt(index);
         slot.InUse = true;
         slot.Block = blockIndex;
         slot.Tlsf = placed;
         slot.OffsetBytes = placed.OffsetBytes;
         slot.SizeBytes = sizeBytes;
         slot.AlignmentBytes = alignmentBytes;
-        slot.Descriptor = descriptor;
-        slot.Name = name;
+        // A retired or fresh slot holds null in both references (RetireSlot clears them), so a buffer without
+        // a name skips two stores that would each cost a GC write barrier.
+        Debug.Assert(slot.Descriptor is null && slot.Name is null, "NewSlot hands out slots with null references");
+        if (descriptor is not null)
+        {
+            slot.Descriptor = descriptor;
+        }
+
+        if (name is not null)
+        {
+            slot.Name = name;
+        }
+
         slot.Aliasable = aliasable;
         slot.AliasOf = -1;
         slot.AliasCount = 0;
@@ -409,10 +424,10 @@ public sealed partial class ResourceHeap : IDisposable
 
     private int NewSlot()
     {
-        if (_freeSlot >= 0)
+        var reused = _freeSlot;
+        if (reused >= 0)
         {
-            var reused = _freeSlot;
-            _freeSlot = _slots[reused].NextFree;
+            _freeSlot = SlotAt(reused).NextFree;
             return reused;
         }
 
@@ -426,9 +441,12 @@ public sealed partial class ResourceHeap : IDisposable
         return index;
     }
 
-    private void RetireSlot(int index)
+    private void RetireSlot(int index) => RetireSlot(ref _slots[index], index);
+
+    /// <summary>Retires <paramref name="slot"/>, which is <c>_slots[<paramref name="index"/>]</c> (the caller
+    /// already holds the ref, so the table is not indexed again).</summary>
+    private void RetireSlot(ref Slot slot, int index)
     {
-        ref var slot = ref _slots[index];
         slot.InUse = false;
         slot.Descriptor = null;
         slot.Name = null;
@@ -439,8 +457,29 @@ public sealed partial class ResourceHeap : IDisposable
         _liveAllocations--;
     }
 
-    private bool IsCurrent(int slot, int generation) =>
-        (uint)slot < (uint)_slotsInitialized && _slots[slot].InUse && _slots[slot].Generation == generation;
+    private bool IsCurrent(int slot, int generation)
+    {
+        if ((uint)slot >= (uint)_slotsInitialized)
+        {
+            return false;
+        }
+
+        ref var current = ref SlotAt(slot);
+        return current.InUse && current.Generation == generation;
+    }
+
+    /// <summary>
+    /// <c>_slots[<paramref name="index"/>]</c> without a bounds check, for indices the heap guarantees: one
+    /// <see cref="IsCurrent"/> checked against <see cref="_slotsInitialized"/> (never above the table's length:
+    /// <see cref="NewSlot"/> grows the table first), or one <see cref="NewSlot"/> or the free-slot list handed
+    /// out, which stay below it too. The ref dies at the next <see cref="NewSlot"/>, which may resize the table.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref Slot SlotAt(int index)
+    {
+        Debug.Assert((uint)index < (uint)_slotsInitialized && _slotsInitialized <= _slots.Length, "slot indices stay inside the initialized table");
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), index);
+    }
 
     private ref Slot Resolve(int slot, int generation)
     {

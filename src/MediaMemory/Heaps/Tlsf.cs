@@ -137,18 +137,25 @@ public sealed partial class Tlsf
     /// <returns>True when the range was reserved.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sizeBytes"/> is not positive, or
     /// <paramref name="alignmentBytes"/> is not a power of two in 1 .. <see cref="MaxAlignmentBytes"/>.</exception>
-    public bool TryAllocate(long sizeBytes, long alignmentBytes, out TlsfAllocation allocation) =>
-        TryAllocateCore(sizeBytes, alignmentBytes, exhaustive: true, out allocation);
+    public bool TryAllocate(long sizeBytes, long alignmentBytes, out TlsfAllocation allocation)
+    {
+        ValidateRequest(sizeBytes, alignmentBytes);
+        return TryAllocateCore(sizeBytes, alignmentBytes, exhaustive: true, out allocation);
+    }
 
     /// <summary>
     /// As <see cref="TryAllocate"/>; with <paramref name="exhaustive"/> false only the bounded searches run
     /// (the best-fit scan of at most <see cref="BestFitScanLimit"/> ranges, then the O(1) good fit), so a
     /// request that only an exact scan could place may return false. A heap of several blocks tries every
     /// block that way before scanning any, so that a nearly full block does not cost a scan on every allocation.
+    /// Unchecked: the caller has validated the request as <see cref="TryAllocate"/> does (a
+    /// <see cref="ResourceHeap"/> validates before it takes its lock, and checking again was measurable in a
+    /// free+allocate pair); the debug build asserts it.
     /// </summary>
     internal bool TryAllocateCore(long sizeBytes, long alignmentBytes, bool exhaustive, out TlsfAllocation allocation)
     {
-        ValidateRequest(sizeBytes, alignmentBytes);
+        Debug.Assert(sizeBytes > 0, "the caller validated the size");
+        Debug.Assert(alignmentBytes is > 0 and <= MaxAlignmentBytes && (alignmentBytes & (alignmentBytes - 1)) == 0, "the caller validated the alignment");
         if (sizeBytes > CapacityBytes)
         {
             allocation = default;
@@ -209,7 +216,25 @@ public sealed partial class Tlsf
             ThrowNotLive(allocation);
         }
 
-        var index = allocation.Handle;
+        FreeCore(allocation.Handle);
+    }
+
+    /// <summary>As <see cref="Free"/>, without the liveness check: for a caller that keeps its allocations in
+    /// step with this instance (a <see cref="ResourceHeap"/> frees only the range its live slot records, under
+    /// its lock), so the check could only repeat what the caller knows. The debug build asserts it. Freeing a
+    /// range that is not live here would corrupt the lists, so nothing outside such a caller may use this.</summary>
+    /// <param name="allocation">An allocation this instance issued and that is still live.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void FreeUnchecked(TlsfAllocation allocation)
+    {
+        Debug.Assert(IsLive(allocation), "the caller frees only live allocations of this instance");
+        FreeCore(allocation.Handle);
+    }
+
+    /// <summary>Frees the used node <paramref name="index"/> (checked live by the caller) and coalesces it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void FreeCore(int index)
+    {
         ref var node = ref Node(index);
         node.Generation = NextGeneration(node.Generation);
         node.State = TlsfNodeState.Free;
