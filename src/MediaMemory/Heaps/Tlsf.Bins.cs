@@ -107,6 +107,7 @@ public sealed partial class Tlsf
         var secondLevelMap = SecondLevelBitmap(firstLevel) & (uint.MaxValue << firstBin);
         var alignmentMask = ~(alignmentBytes - 1);
         var budget = BestFitScanLimit;
+        ref var nodes = ref NodesBase();
         while (true)
         {
             if (secondLevelMap == 0)
@@ -133,7 +134,7 @@ public sealed partial class Tlsf
                     return best == NoNode ? ScanGaveUp : best;
                 }
 
-                ref var candidate = ref Node(node);
+                ref var candidate = ref At(ref nodes, node);
                 var alignedBytes = (candidate.OffsetBytes + alignmentBytes - 1) & alignmentMask;
                 if (alignedBytes + roundedBytes <= candidate.OffsetBytes + candidate.SizeBytes && candidate.SizeBytes < bestSizeBytes)
                 {
@@ -256,9 +257,13 @@ public sealed partial class Tlsf
 
     /// <summary>Files the free node at the head of its class's list and sets the bitmap bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void InsertFree(int node)
+    private void InsertFree(int node) => InsertFree(ref NodesBase(), node);
+
+    /// <summary>As <see cref="InsertFree(int)"/>, from a base <see cref="NodesBase"/> returned.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void InsertFree(ref TlsfNode nodes, int node)
     {
-        ref var freeNode = ref Node(node);
+        ref var freeNode = ref At(ref nodes, node);
         Debug.Assert(freeNode.State == TlsfNodeState.Free, "only free ranges are filed");
         var bin = BinOf(freeNode.SizeBytes);
         var firstLevel = bin >> SecondLevelIndexLog2;
@@ -269,7 +274,7 @@ public sealed partial class Tlsf
         freeNode.NextFree = head;
         if (head != NoNode)
         {
-            Node(head).PreviousFree = node;
+            At(ref nodes, head).PreviousFree = node;
         }
 
         binHead = node;
@@ -280,20 +285,20 @@ public sealed partial class Tlsf
 
     /// <summary>Unlinks the free node from its class's list, clearing bitmap bits when the list empties.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void RemoveFree(int node)
+    private void RemoveFree(ref TlsfNode nodes, int node)
     {
-        ref var freeNode = ref Node(node);
+        ref var freeNode = ref At(ref nodes, node);
         Debug.Assert(freeNode.State == TlsfNodeState.Free, "only free ranges are on the lists");
         var previous = freeNode.PreviousFree;
         var next = freeNode.NextFree;
         if (next != NoNode)
         {
-            Node(next).PreviousFree = previous;
+            At(ref nodes, next).PreviousFree = previous;
         }
 
         if (previous != NoNode)
         {
-            Node(previous).NextFree = next;
+            At(ref nodes, previous).NextFree = next;
         }
         else
         {

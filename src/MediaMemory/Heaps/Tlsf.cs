@@ -108,7 +108,7 @@ public sealed partial class Tlsf
         _spareNodeHead = NoNode;
         Array.Fill(_binHeads, NoNode);
 
-        var first = TakeNode();
+        var first = TakeNode(ref NodesBase());
         Debug.Assert(first == 0, "the node at offset 0 is node 0 and never leaves offset 0");
         _nodes[first] = new TlsfNode
         {
@@ -178,9 +178,10 @@ public sealed partial class Tlsf
         }
 
         EnsureSpareNodes();
-        RemoveFree(node);
-        var used = Carve(node, roundedBytes, effectiveAlignmentBytes);
-        ref var usedNode = ref Node(used);
+        ref var nodes = ref NodesBase(); // after EnsureSpareNodes, which may grow the array
+        RemoveFree(ref nodes, node);
+        var used = Carve(ref nodes, node, roundedBytes, effectiveAlignmentBytes);
+        ref var usedNode = ref At(ref nodes, used);
         _usedBytes += roundedBytes;
         _allocationCount++;
         allocation = new TlsfAllocation(usedNode.OffsetBytes, roundedBytes, used, usedNode.Generation);
@@ -235,7 +236,8 @@ public sealed partial class Tlsf
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void FreeCore(int index)
     {
-        ref var node = ref Node(index);
+        ref var nodes = ref NodesBase();
+        ref var node = ref At(ref nodes, index);
         node.Generation = NextGeneration(node.Generation);
         node.State = TlsfNodeState.Free;
         _usedBytes -= node.SizeBytes;
@@ -243,21 +245,21 @@ public sealed partial class Tlsf
 
         var merged = index;
         var previous = node.PreviousPhysical;
-        if (previous != NoNode && Node(previous).State == TlsfNodeState.Free)
+        if (previous != NoNode && At(ref nodes, previous).State == TlsfNodeState.Free)
         {
-            RemoveFree(previous);
-            AbsorbNext(previous);
+            RemoveFree(ref nodes, previous);
+            AbsorbNext(ref nodes, previous);
             merged = previous;
         }
 
-        var next = Node(merged).NextPhysical;
-        if (next != NoNode && Node(next).State == TlsfNodeState.Free)
+        var next = At(ref nodes, merged).NextPhysical;
+        if (next != NoNode && At(ref nodes, next).State == TlsfNodeState.Free)
         {
-            RemoveFree(next);
-            AbsorbNext(merged);
+            RemoveFree(ref nodes, next);
+            AbsorbNext(ref nodes, merged);
         }
 
-        InsertFree(merged);
+        InsertFree(ref nodes, merged);
     }
 
     /// <summary>True when <paramref name="allocation"/> was issued by this instance and has not been freed.</summary>
@@ -283,11 +285,11 @@ public sealed partial class Tlsf
     /// <summary>Splits the free range <paramref name="node"/> (already off its list) into an optional free
     /// range below, the allocation, and an optional free range above; files the free parts; returns the used
     /// node. The allocation goes to the end of the range chosen by <see cref="PlacesAtHighEnd"/>.</summary>
-    private int Carve(int node, long roundedBytes, long alignmentBytes)
+    private int Carve(ref TlsfNode nodes, int node, long roundedBytes, long alignmentBytes)
     {
-        ref var free = ref Node(node);
+        ref var free = ref At(ref nodes, node);
         var startBytes = free.OffsetBytes;
-        var placedBytes = PlacesAtHighEnd(in free)
+        var placedBytes = PlacesAtHighEnd(ref nodes, in free)
             ? (startBytes + free.SizeBytes - roundedBytes) & ~(alignmentBytes - 1)
             : (startBytes + alignmentBytes - 1) & ~(alignmentBytes - 1);
         Debug.Assert(placedBytes >= startBytes && placedBytes + roundedBytes <= startBytes + free.SizeBytes, "the chosen range holds the aligned request");
@@ -296,14 +298,14 @@ public sealed partial class Tlsf
         {
             // The node keeps the part below (so the node at offset 0 stays node 0); its previous physical
             // neighbour is used (free ranges are always coalesced), so that part is a range of its own.
-            used = SplitAt(node, placedBytes - startBytes);
-            InsertFree(node);
+            used = SplitAt(ref nodes, node, placedBytes - startBytes);
+            InsertFree(ref nodes, node);
         }
 
-        ref var usedNode = ref Node(used);
+        ref var usedNode = ref At(ref nodes, used);
         if (usedNode.SizeBytes != roundedBytes)
         {
-            InsertFree(SplitAt(used, roundedBytes));
+            InsertFree(ref nodes, SplitAt(ref nodes, used, roundedBytes));
         }
 
         usedNode.State = TlsfNodeState.Used;
@@ -322,19 +324,19 @@ public sealed partial class Tlsf
     /// requests at the high end and small ones at the low end, did worse (0.911, 0.913).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool PlacesAtHighEnd(in TlsfNode free) =>
+    private bool PlacesAtHighEnd(ref TlsfNode nodes, in TlsfNode free) =>
         free.NextPhysical != NoNode
         && free.PreviousPhysical != NoNode
-        && Node(free.NextPhysical).SizeBytes < Node(free.PreviousPhysical).SizeBytes;
+        && At(ref nodes, free.NextPhysical).SizeBytes < At(ref nodes, free.PreviousPhysical).SizeBytes;
 
     /// <summary>Cuts <paramref name="node"/> after <paramref name="headBytes"/>; the tail becomes a new free
     /// node (not yet filed) linked after it. Needs a spare node (see <see cref="EnsureSpareNodes"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int SplitAt(int node, long headBytes)
+    private int SplitAt(ref TlsfNode nodes, int node, long headBytes)
     {
-        var tail = TakeNode();
-        ref var head = ref Node(node);
-        ref var tailNode = ref Node(tail);
+        var tail = TakeNode(ref nodes);
+        ref var head = ref At(ref nodes, node);
+        ref var tailNode = ref At(ref nodes, tail);
         tailNode.OffsetBytes = head.OffsetBytes + headBytes;
         tailNode.SizeBytes = head.SizeBytes - headBytes;
         tailNode.PreviousPhysical = node;
@@ -342,7 +344,7 @@ public sealed partial class Tlsf
         tailNode.State = TlsfNodeState.Free;
         if (head.NextPhysical != NoNode)
         {
-            Node(head.NextPhysical).PreviousPhysical = tail;
+            At(ref nodes, head.NextPhysical).PreviousPhysical = tail;
         }
 
         head.NextPhysical = tail;
@@ -352,19 +354,19 @@ public sealed partial class Tlsf
 
     /// <summary>Merges the physical successor of <paramref name="node"/> into it and releases the successor's slot.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void AbsorbNext(int node)
+    private void AbsorbNext(ref TlsfNode nodes, int node)
     {
-        ref var head = ref Node(node);
+        ref var head = ref At(ref nodes, node);
         var next = head.NextPhysical;
-        ref var nextNode = ref Node(next);
+        ref var nextNode = ref At(ref nodes, next);
         head.SizeBytes += nextNode.SizeBytes;
         head.NextPhysical = nextNode.NextPhysical;
         if (nextNode.NextPhysical != NoNode)
         {
-            Node(nextNode.NextPhysical).PreviousPhysical = node;
+            At(ref nodes, nextNode.NextPhysical).PreviousPhysical = node;
         }
 
-        ReleaseNode(next);
+        ReleaseNode(ref nodes, next);
     }
 
     /// <summary>The generation after <paramref name="generation"/>, wrapping and skipping 0 (which marks
