@@ -231,8 +231,9 @@ public sealed class MemoryBudget
     }
 
     /// <summary>
-    /// Sets the limit. When it is below what is in use, every registered reclaimer is asked for the
-    /// excess (lowest priority first); the result says what was freed and what could not be.
+    /// Sets the limit. When it is below what is in use, every registered reclaimer below
+    /// <see cref="Priority.Essential"/> is asked for the excess (lowest priority first); the result says
+    /// what was freed and what could not be.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The limit is negative.</exception>
     public LimitChangeResult SetLimit(long limitBytes)
