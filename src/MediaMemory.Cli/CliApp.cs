@@ -26,7 +26,7 @@ internal static class CliApp
         {
             // An unknown word explains more than the "required command" error it also causes.
             var first = parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
-            error.WriteLine($"mediamem: {first.Message} (see 'mediamem --help')");
+            error.WriteLine($"mediamem: {OneLine(first.Message)} (see 'mediamem --help')");
             return ExitCodes.BadInput;
         }
 
@@ -36,15 +36,18 @@ internal static class CliApp
         }
         catch (UsageException ex)
         {
-            error.WriteLine($"mediamem: {ex.Message}");
+            error.WriteLine($"mediamem: {OneLine(ex.Message)}");
             return ExitCodes.BadInput;
         }
 #pragma warning disable CA1031 // The top level turns any failure into one line and exit code 1.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            error.WriteLine($"mediamem: failed: {ex.GetType().Name}: {ex.Message}");
+            error.WriteLine($"mediamem: failed: {ex.GetType().Name}: {OneLine(ex.Message)}");
             return ExitCodes.Failure;
         }
     }
+
+    // The contract is one line on stderr; a message may quote input that holds line breaks.
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

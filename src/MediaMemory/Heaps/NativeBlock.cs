@@ -47,15 +47,25 @@ public sealed unsafe class NativeBlock : IDisposable
             var aligned = (mapping + BaseAlignmentBytes - 1) & ~(nint)(BaseAlignmentBytes - 1);
             var head = (nuint)(aligned - mapping);
             var used = (nuint)Units.ByteMath.AlignUp(sizeBytes, LinuxMemory.PageSizeBytes);
-            if (head > 0)
-            {
-                LinuxMemory.Unmap((void*)mapping, head);
-            }
-
             var tail = length - head - used;
-            if (tail > 0)
+            try
             {
-                LinuxMemory.Unmap((void*)(aligned + (nint)used), tail);
+                if (head > 0)
+                {
+                    LinuxMemory.Unmap((void*)mapping, head);
+                }
+
+                if (tail > 0)
+                {
+                    LinuxMemory.Unmap((void*)(aligned + (nint)used), tail);
+                }
+            }
+            catch
+            {
+                // Trimming the slack failed: give back the whole mapping rather than leak it (munmap of
+                // a range that is partly unmapped already is allowed).
+                LinuxMemory.Unmap((void*)mapping, length);
+                throw;
             }
 
             _mapping = aligned;

@@ -59,8 +59,10 @@ public sealed partial class ResourceHeap
             var baseIndex = over.Slot;
             var block = baseSlot.Block;
             var offset = baseSlot.OffsetBytes + offsetBytes;
-            baseSlot.AliasCount++;
+            // NewSlot may grow (move) the slot table, so baseSlot is not used after it; and the base's
+            // alias count rises only once the alias's slot exists.
             var index = NewSlot();
+            _slots[baseIndex].AliasCount++;
             ref var slot = ref _slots[index];
             slot.InUse = true;
             slot.Block = block;

@@ -79,18 +79,25 @@ public sealed partial class ResourceHeap
     {
         using (new SpinLockScope(ref _spin))
         {
-            long bytes = 0;
-            var ordinary = 0;
+            // Exactly what TrimEmptyBlocksLocked would free: empty ordinary blocks, highest index first,
+            // while more than MinBlocks ordinary blocks remain.
+            var kept = 0;
             foreach (var block in _blocks)
             {
-                if (block is { Dedicated: false })
+                kept += block is { Dedicated: false } ? 1 : 0;
+            }
+
+            long bytes = 0;
+            for (var i = _blocks.Count - 1; i >= 0 && kept > _options.MinBlocks; i--)
+            {
+                if (_blocks[i] is { Dedicated: false, LiveAllocations: 0 } block)
                 {
-                    ordinary++;
-                    bytes += block.LiveAllocations == 0 ? block.Memory.SizeBytes : 0;
+                    bytes += block.Memory.SizeBytes;
+                    kept--;
                 }
             }
 
-            return ordinary > _options.MinBlocks ? bytes : 0;
+            return bytes;
         }
     }
 

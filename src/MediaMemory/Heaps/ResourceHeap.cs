@@ -229,7 +229,13 @@ public sealed partial class ResourceHeap : IDisposable
         using (new SpinLockScope(ref _spin))
         {
             ref var slot = ref Resolve(slotIndex, generation);
-            Debug.Assert(slot.Leases > 0, "a lease was released twice");
+            if (slot.Leases <= 0)
+            {
+                // A copy of a lease disposed after the original: never let the count go below zero,
+                // or a later lease would look like none and its memory could be moved or freed.
+                throw new InvalidOperationException($"a lease on '{slot.Name}' was released twice (a copy of a lease was disposed)");
+            }
+
             slot.Leases--;
         }
     }
@@ -394,7 +400,18 @@ public sealed partial class ResourceHeap : IDisposable
 
     private HeapAllocation NewAllocation(int blockIndex, HeapBlock block, TlsfAllocation placed, long sizeBytes, long alignmentBytes, TextureDescriptor? descriptor, bool aliasable, string? name)
     {
-        var index = NewSlot();
+        int index;
+        try
+        {
+            index = NewSlot();
+        }
+        catch
+        {
+            // Growing the slot table failed (out of memory): give the range back, so nothing leaks.
+            block.Allocator.FreeUnchecked(placed);
+            throw;
+        }
+
         ref var slot = ref SlotAt(index);
         slot.InUse = true;
         slot.Block = blockIndex;

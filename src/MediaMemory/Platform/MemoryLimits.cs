@@ -70,9 +70,10 @@ public sealed record MemoryLimits(
         {
             if (line.StartsWith("MemTotal:", StringComparison.Ordinal))
             {
-                var parts = line["MemTotal:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                var kib = long.Parse(parts[0], CultureInfo.InvariantCulture);
-                return checked(kib * 1024);
+                var parts = line["MemTotal:".Length..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+                return parts.Length > 0 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var kib)
+                    ? checked(kib * 1024)
+                    : throw new FormatException($"/proc/meminfo has a MemTotal line without a number: '{line}'");
             }
         }
 

@@ -89,4 +89,35 @@ public sealed class ResourceHeapLeaseTests
         Assert.False(InfoOf(allocation).IsLeased);
         heap.Free(allocation);
     }
+
+    [Fact]
+    public void DisposingACopyOfAReleasedLease_IsRefused_AndTheNextLeaseStillPinsTheAllocation()
+    {
+        var budget = new MemoryBudget(1L << 30);
+        using var heap = NewHeap(budget, blockSizeBytes: 1 * MiB);
+        var allocation = heap.AllocateBuffer(4096);
+        var lease = allocation.Lease();
+        var copy = lease;
+        lease.Dispose();
+
+        InvalidOperationException? error = null;
+        try
+        {
+            copy.Dispose();
+        }
+        catch (InvalidOperationException ex)
+        {
+            error = ex;
+        }
+
+        Assert.NotNull(error);
+        Assert.Contains("released twice", error.Message, StringComparison.Ordinal);
+        using (allocation.Lease())
+        {
+            // The count did not go below zero: the new lease pins the allocation, so it cannot be freed.
+            Assert.Throws<InvalidOperationException>(() => heap.Free(allocation));
+        }
+
+        heap.Free(allocation);
+    }
 }

@@ -23,6 +23,15 @@ public sealed class MemoryLimitsTests
         "40 31 0:37 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,name=systemd\n" +
         "22 1 8:1 / / rw,relatime - ext4 /dev/sda1 rw\n";
 
+    [Theory]
+    [InlineData("MemTotal:\n")]
+    [InlineData("MemTotal:   lots kB\n")]
+    [InlineData("MemFree: 100 kB\n")]
+    public void ParseMemTotalBytes_WhenTheLineIsMissingOrMalformed_ThrowsFormatException(string meminfo)
+    {
+        Assert.Throws<FormatException>(() => MemoryLimits.ParseMemTotalBytes(meminfo));
+    }
+
     [Fact]
     public void ParseMemTotalBytes_ReadsKibibytesAsBytes()
     {
