@@ -92,7 +92,7 @@ public sealed partial class ResourceHeap
 
         movable.Sort((x, y) => _slots[x].OffsetBytes.CompareTo(_slots[y].OffsetBytes));
         var packed = anyPinned
-            ? LayOut(blockIndex, block.Memory.SizeBytes, members.FindAll(m => IsPinned(_slots[m])), assignHandles: false)
+            ? LayOut(blockIndex, block.Memory.SizeBytes, members.FindAll(m => IsPinned(_slots[m])), m => _slots[m].OffsetBytes, handles: null)
             : new Tlsf(block.Memory.SizeBytes);
         var targets = new long[movable.Count];
         var prefix = 0;
@@ -127,6 +127,18 @@ public sealed partial class ResourceHeap
             return;
         }
 
+        // The block's new allocator is built from the final offsets before any byte moves, so that a
+        // failure there (a bug, or no memory for its nodes) leaves slots, bytes and allocator as they were.
+        var finalOffsets = new Dictionary<int, long>(prefix);
+        for (var k = 0; k < prefix; k++)
+        {
+            finalOffsets[movable[k]] = targets[k];
+        }
+
+        var handles = new Dictionary<int, TlsfAllocation>(members.Count);
+        var allocator = LayOut(blockIndex, block.Memory.SizeBytes, members,
+            m => finalOffsets.TryGetValue(m, out var target) ? target : _slots[m].OffsetBytes, handles);
+
         // Ascending old offsets: each copy goes down, onto bytes already moved away or free.
         for (var k = 0; k < prefix; k++)
         {
@@ -138,41 +150,48 @@ public sealed partial class ResourceHeap
             }
         }
 
-        block.Allocator = LayOut(blockIndex, block.Memory.SizeBytes, members, assignHandles: true);
+        foreach (var (member, handle) in handles)
+        {
+            _slots[member].Tlsf = handle;
+        }
+
+        block.Allocator = allocator;
         state.Moves += moves;
         state.BytesMoved += bytesToMove;
     }
 
     /// <summary>
-    /// A fresh allocator holding <paramref name="members"/> exactly at their (granule-aligned) offsets; with
-    /// <paramref name="assignHandles"/>, their slots are pointed at its handles. <see cref="Tlsf"/> has no
-    /// allocate-at, so the layout is laid down front to back with alignment 1, a filler for each gap (with a
-    /// single free range, every request lands at its start), and the fillers are freed afterwards.
+    /// A fresh allocator holding <paramref name="members"/> exactly at <paramref name="offsetOf"/>(member)
+    /// (granule-aligned offsets), the gaps free; their new handles go into <paramref name="handles"/> when
+    /// given (the caller points the slots at them). <see cref="Tlsf"/> has no allocate-at, so the layout is
+    /// laid down front to back with alignment 1, a filler for each gap (with a single free range, every
+    /// request lands at its start), and the fillers are freed afterwards.
     /// </summary>
-    private Tlsf LayOut(int blockIndex, long capacityBytes, List<int> members, bool assignHandles)
+    private Tlsf LayOut(int blockIndex, long capacityBytes, List<int> members, Func<int, long> offsetOf, Dictionary<int, TlsfAllocation>? handles)
     {
-        members.Sort((x, y) => _slots[x].OffsetBytes.CompareTo(_slots[y].OffsetBytes));
+        var ordered = new List<int>(members);
+        ordered.Sort((x, y) => offsetOf(x).CompareTo(offsetOf(y)));
         var tlsf = new Tlsf(capacityBytes);
         var fillers = new List<TlsfAllocation>();
         long endBytes = 0;
-        foreach (var member in members)
+        foreach (var member in ordered)
         {
-            ref var slot = ref _slots[member];
-            if (slot.OffsetBytes > endBytes)
+            var offset = offsetOf(member);
+            if (offset > endBytes)
             {
-                fillers.Add(tlsf.Allocate(slot.OffsetBytes - endBytes, 1));
+                fillers.Add(tlsf.Allocate(offset - endBytes, 1));
             }
 
-            var placed = tlsf.Allocate(slot.SizeBytes, 1);
-            if (placed.OffsetBytes != slot.OffsetBytes)
+            var placed = tlsf.Allocate(_slots[member].SizeBytes, 1);
+            if (placed.OffsetBytes != offset)
             {
                 throw new InvalidOperationException(
-                    $"defragmentation could not lay out block {blockIndex}: '{slot.Name}' landed at {placed.OffsetBytes}, not {slot.OffsetBytes}");
+                    $"defragmentation could not lay out block {blockIndex}: '{_slots[member].Name}' landed at {placed.OffsetBytes}, not {offset}");
             }
 
-            if (assignHandles)
+            if (handles is not null)
             {
-                slot.Tlsf = placed;
+                handles[member] = placed;
             }
 
             endBytes = placed.EndBytes;
