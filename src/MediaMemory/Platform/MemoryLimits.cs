@@ -1,4 +1,5 @@
 using System.Globalization;
+using MediaMemory.Internals;
 using MediaMemory.Units;
 
 namespace MediaMemory.Platform;
@@ -64,21 +65,10 @@ public sealed record MemoryLimits(
 
     /// <summary>Parses <c>MemTotal: N kB</c> from /proc/meminfo text.</summary>
     /// <exception cref="FormatException">No MemTotal line.</exception>
-    internal static long ParseMemTotalBytes(string meminfo)
-    {
-        foreach (var line in meminfo.Split('\n'))
-        {
-            if (line.StartsWith("MemTotal:", StringComparison.Ordinal))
-            {
-                var parts = line["MemTotal:".Length..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-                return parts.Length > 0 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var kib)
-                    ? checked(kib * 1024)
-                    : throw new FormatException($"/proc/meminfo has a MemTotal line without a number: '{line}'");
-            }
-        }
-
-        throw new FormatException("/proc/meminfo has no MemTotal line");
-    }
+    internal static long ParseMemTotalBytes(string meminfo) =>
+        !ProcFields.TryFindKibibytes(meminfo, "MemTotal:", out var bytes)
+            ? throw new FormatException("/proc/meminfo has no MemTotal line")
+            : bytes ?? throw new FormatException("/proc/meminfo has a MemTotal line without a number");
 
     /// <summary>
     /// Finds the process's memory cgroup from /proc/self/cgroup and /proc/self/mountinfo text and

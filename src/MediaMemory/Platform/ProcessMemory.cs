@@ -1,4 +1,4 @@
-using System.Globalization;
+using MediaMemory.Internals;
 
 namespace MediaMemory.Platform;
 
@@ -14,22 +14,9 @@ public static class ProcessMemory
     /// <summary>Current resident set in bytes (VmRSS), or null where /proc is not available.</summary>
     public static long? ResidentBytes() => ReadStatusField("VmRSS:");
 
-    /// <summary>Parses a <c>Name:   N kB</c> field of /proc/self/status text into bytes.</summary>
-    internal static long? ParseStatusField(string status, string field)
-    {
-        foreach (var line in status.Split('\n'))
-        {
-            if (line.StartsWith(field, StringComparison.Ordinal))
-            {
-                var parts = line[field.Length..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-                return parts.Length > 0 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var kib)
-                    ? checked(kib * 1024)
-                    : null;
-            }
-        }
-
-        return null;
-    }
+    /// <summary>Parses a <c>Name:   N kB</c> field of /proc/self/status text into bytes; null when absent or not a number.</summary>
+    internal static long? ParseStatusField(string status, string field) =>
+        ProcFields.TryFindKibibytes(status, field, out var bytes) ? bytes : null;
 
     private static long? ReadStatusField(string field)
     {

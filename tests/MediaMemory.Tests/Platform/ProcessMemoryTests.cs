@@ -1,0 +1,44 @@
+using MediaMemory.Platform;
+
+namespace MediaMemory.Tests.Platform;
+
+public sealed class ProcessMemoryTests
+{
+    private const string SampleStatus = "Name:\tmediamem\nVmPeak:\t  300000 kB\nVmHWM:\t  123456 kB\nVmRSS:\t   65432 kB\n";
+
+    [Theory]
+    [InlineData("VmHWM:", 123_456L * 1024)]
+    [InlineData("VmRSS:", 65_432L * 1024)]
+    public void ParseStatusField_ReadsTabSeparatedKibibytesAsBytes(string field, long expected)
+    {
+        Assert.Equal(expected, ProcessMemory.ParseStatusField(SampleStatus, field));
+    }
+
+    [Theory]
+    [InlineData("VmSwap:")]
+    public void ParseStatusField_WhenTheFieldIsAbsent_IsNull(string field)
+    {
+        Assert.Null(ProcessMemory.ParseStatusField(SampleStatus, field));
+    }
+
+    [Fact]
+    public void ParseStatusField_WhenTheFieldHasNoNumber_IsNull()
+    {
+        Assert.Null(ProcessMemory.ParseStatusField("VmHWM:\tlots kB\n", "VmHWM:"));
+    }
+
+    [Fact]
+    public void ResidentAndPeak_OnLinux_AreRealAndOrdered()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Skip("/proc/self/status exists only on Linux");
+        }
+
+        var resident = ProcessMemory.ResidentBytes();
+        var peak = ProcessMemory.PeakResidentBytes();
+
+        Assert.True(resident > 0, $"VmRSS {resident}");
+        Assert.True(peak >= resident, $"VmHWM {peak} below VmRSS {resident}");
+    }
+}
