@@ -17,4 +17,7 @@ internal static partial class PressureLog
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "Responder {Responder} threw at {Level}")]
     public static partial void ResponderFailed(ILogger logger, Exception exception, string responder, PressureLevel level);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Error, Message = "{Owner}: a subscriber or work item threw")]
+    public static partial void CallbackFailed(ILogger logger, Exception exception, string owner);
 }

@@ -1,0 +1,536 @@
+using MediaMemory.Budgeting;
+using MediaMemory.Internals;
+using MediaMemory.Platform;
+using Microsoft.Extensions.Logging;
+
+namespace MediaMemory.Pressure;
+
+/// <summary>
+/// Turns the signals of every pressure and thermal source into one pressure level and one thermal
+/// state, and on each change sets the budget's limit and runs the registered
+/// <see cref="IPressureResponder"/>s in <see cref="PressureStage"/> order, recording what happened.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The combined level is the highest of the sources' levels. It rises at once; it falls only after
+/// every source has stayed below it for <see cref="PressureCoordinatorOptions.Hysteresis"/>, so a level
+/// that flickers does not make the app drop and rebuild its caches over and over. The thermal state is
+/// the worst of the thermal sources'; thermal Critical is low-power mode.
+/// </para>
+/// <para>
+/// Changes are handled one at a time, in arrival order, on the thread that reported them (a source's
+/// waiting thread or a timer): when one arrives while another is being handled, the handling thread
+/// takes it next. On a rise the responders run first (gentlest stage first) and then the budget's limit
+/// is lowered, which asks the budget's reclaimers for whatever is still over; on a fall the limit is
+/// raised first. The event records the bytes the budget's accounting saw released, the latency from
+/// the signal to the end of the response and the names of responders that threw (they are logged; the
+/// rest still run).
+/// </para>
+/// <para>The coordinator owns the sources added to it and disposes them with itself.</para>
+/// </remarks>
+public sealed class PressureCoordinator : IDisposable
+{
+    private readonly MemoryBudget _budget;
+    private readonly PressureCoordinatorOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger? _logger;
+    private readonly Lock _gate = new();
+    private readonly Queue<Change> _pending = new();
+    private readonly LinkedList<PressureEvent> _events = new();
+    private readonly List<IPressureSource> _pressureSources = [];
+    private readonly List<IThermalSource> _thermalSources = [];
+    private readonly ITimer _fallTimer;
+    private IPressureResponder[] _responders = [];
+    private bool _draining;
+    private bool _started;
+    private bool _disposed;
+    private long _startTimestamp;
+    private long _droppedEvents;
+
+    // Written only by the thread draining _pending; read anywhere.
+    private volatile PressureLevel _level;
+    private volatile ThermalState _thermal;
+
+    // When the sources' highest level first fell below _level (a timestamp), or null; and what said so.
+    private long? _lowerSince;
+    private SignalChangedEventArgs<PressureLevel>? _lowerCause;
+
+    /// <summary>Creates a coordinator for <paramref name="budget"/>.</summary>
+    public PressureCoordinator(MemoryBudget budget, PressureCoordinatorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(budget);
+        options ??= new PressureCoordinatorOptions();
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options.TimeProvider));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Hysteresis, TimeSpan.Zero, nameof(options.Hysteresis));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxRecordedEvents, 1, nameof(options.MaxRecordedEvents));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxRecordedEvents, 1_000_000, nameof(options.MaxRecordedEvents));
+        _budget = budget;
+        _options = options;
+        _time = options.TimeProvider;
+        _logger = options.Logger;
+        _fallTimer = _time.CreateTimer(_ => Post(Change.FallCheck()), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Raised after each response, on the thread that handled it.</summary>
+    public event EventHandler<PressureEvent>? Responded;
+
+    /// <summary>The combined pressure level.</summary>
+    public PressureLevel Level => _level;
+
+    /// <summary>The combined thermal state.</summary>
+    public ThermalState Thermal => _thermal;
+
+    /// <summary>Low-power mode: the thermal state is Critical.</summary>
+    public bool LowPower => _thermal == ThermalState.Critical;
+
+    /// <summary>The budget whose limit this coordinator sets.</summary>
+    public MemoryBudget Budget => _budget;
+
+    /// <summary>The pressure sources added.</summary>
+    public IReadOnlyList<IPressureSource> PressureSources
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _pressureSources];
+            }
+        }
+    }
+
+    /// <summary>The thermal sources added.</summary>
+    public IReadOnlyList<IThermalSource> ThermalSources
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _thermalSources];
+            }
+        }
+    }
+
+    /// <summary>The responders, in the order they run.</summary>
+    public IReadOnlyList<IPressureResponder> Responders => Volatile.Read(ref _responders);
+
+    /// <summary>The recorded events, oldest first (at most <see cref="PressureCoordinatorOptions.MaxRecordedEvents"/>, the newest).</summary>
+    public IReadOnlyList<PressureEvent> Events
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _events];
+            }
+        }
+    }
+
+    /// <summary>Events not kept because more than <see cref="PressureCoordinatorOptions.MaxRecordedEvents"/> happened.</summary>
+    public long DroppedEvents => Interlocked.Read(ref _droppedEvents);
+
+    /// <summary>Adds a pressure source (started now if the coordinator has started). The coordinator disposes it.</summary>
+    public void AddSource(IPressureSource source) => Add<PressureLevel, IPressureSource>(source, _pressureSources, OnPressureChanged);
+
+    /// <summary>Adds a thermal source (started now if the coordinator has started). The coordinator disposes it.</summary>
+    public void AddSource(IThermalSource source) => Add<ThermalState, IThermalSource>(source, _thermalSources, OnThermalChanged);
+
+    /// <summary>Registers a responder; it runs after those of earlier stages and of its stage registered before it.</summary>
+    /// <returns>A handle that unregisters it.</returns>
+    public IDisposable Register(IPressureResponder responder)
+    {
+        ArgumentNullException.ThrowIfNull(responder);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+
+            // Stable: OrderBy keeps registration order within a stage.
+            Volatile.Write(ref _responders, [.. _responders.Append(responder).OrderBy(r => r.Stage)]);
+        }
+
+        return new Registration(this, responder);
+    }
+
+    /// <summary>Starts every source and sets the budget's limit for the starting level. Idempotent.</summary>
+    public void Start()
+    {
+        ISignalSource<PressureLevel>[] pressure;
+        ISignalSource<ThermalState>[] thermal;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_started)
+            {
+                return;
+            }
+
+            _started = true;
+            _startTimestamp = _time.GetTimestamp();
+            pressure = [.. _pressureSources];
+            thermal = [.. _thermalSources];
+        }
+
+        if (_options.BudgetLimit is { } limitFor)
+        {
+            _budget.SetLimit(limitFor(_level, _thermal));
+        }
+
+        foreach (var source in pressure)
+        {
+            source.Start();
+        }
+
+        foreach (var source in thermal)
+        {
+            source.Start();
+        }
+
+        // A source may already stand above Normal when it starts (a scripted 0 s step, a hot device).
+        Post(Change.Recheck());
+    }
+
+    /// <summary>Stops listening, disposes the sources and the timer. Responders are not disposed.</summary>
+    public void Dispose()
+    {
+        ISignalSource<PressureLevel>[] pressure;
+        ISignalSource<ThermalState>[] thermal;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            pressure = [.. _pressureSources];
+            thermal = [.. _thermalSources];
+        }
+
+        _fallTimer.Dispose();
+        foreach (var source in pressure)
+        {
+            source.Changed -= OnPressureChanged;
+            source.Dispose();
+        }
+
+        foreach (var source in thermal)
+        {
+            source.Changed -= OnThermalChanged;
+            source.Dispose();
+        }
+    }
+
+    private void Add<TState, TSource>(TSource source, List<TSource> list, EventHandler<SignalChangedEventArgs<TState>> handler)
+        where TState : struct, Enum
+        where TSource : ISignalSource<TState>
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        bool started;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (list.Contains(source))
+            {
+                throw new ArgumentException($"source '{source.Name}' was already added", nameof(source));
+            }
+
+            list.Add(source);
+            started = _started;
+        }
+
+        source.Changed += handler;
+        if (started)
+        {
+            source.Start();
+            Post(Change.Recheck());
+        }
+    }
+
+    private void OnPressureChanged(object? sender, SignalChangedEventArgs<PressureLevel> e) => Post(Change.Pressure(e));
+
+    private void OnThermalChanged(object? sender, SignalChangedEventArgs<ThermalState> e) => Post(Change.Heat(e));
+
+    // One drainer at a time handles changes in arrival order; other threads only enqueue.
+    private void Post(Change change)
+    {
+        lock (_gate)
+        {
+            if (_disposed || !_started)
+            {
+                return;
+            }
+
+            _pending.Enqueue(change);
+            if (_draining)
+            {
+                return;
+            }
+
+            _draining = true;
+        }
+
+        while (true)
+        {
+            Change next;
+            lock (_gate)
+            {
+                if (_disposed || !_pending.TryDequeue(out next))
+                {
+                    _draining = false;
+                    _pending.Clear();
+                    return;
+                }
+            }
+
+            try
+            {
+                Handle(next);
+            }
+            catch (Exception ex) when (_logger is not null)
+            {
+                // Only SetLimit or a Responded observer could get here; the next change must still be handled.
+                PressureLog.ResponderFailed(_logger, ex, "coordinator", _level);
+            }
+            catch (Exception)
+            {
+                // As above, without a logger.
+            }
+        }
+    }
+
+    private void Handle(Change change)
+    {
+        switch (change.Type)
+        {
+            case ChangeType.Pressure:
+            case ChangeType.Recheck:
+                HandlePressure(change.PressureArgs);
+                if (change.Type == ChangeType.Recheck)
+                {
+                    HandleHeat(null);
+                }
+
+                break;
+            case ChangeType.Heat:
+                HandleHeat(change.ThermalArgs);
+                break;
+            case ChangeType.FallCheck:
+                HandleFallCheck();
+                break;
+        }
+    }
+
+    private void HandlePressure(SignalChangedEventArgs<PressureLevel>? cause)
+    {
+        var (highest, top) = Highest<PressureLevel, IPressureSource>(_pressureSources);
+        if (highest > _level)
+        {
+            _lowerSince = null;
+            // Attribute the rise to the source that stands highest (the cause may be another source's change).
+            Respond(highest, _thermal, cause is not null && cause.Current == highest ? cause : Synthesize(top, _level, highest));
+        }
+        else if (highest == _level)
+        {
+            _lowerSince = null;
+        }
+        else
+        {
+            _lowerCause = cause ?? _lowerCause;
+            if (_lowerSince is null)
+            {
+                _lowerSince = _time.GetTimestamp();
+                _fallTimer.Change(_options.Hysteresis, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    private void HandleFallCheck()
+    {
+        if (_lowerSince is not { } since)
+        {
+            return;
+        }
+
+        var waited = _time.GetElapsedTime(since);
+        if (waited < _options.Hysteresis)
+        {
+            _fallTimer.Change(_options.Hysteresis - waited, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var (highest, top) = Highest<PressureLevel, IPressureSource>(_pressureSources);
+        _lowerSince = null;
+        if (highest >= _level)
+        {
+            return;
+        }
+
+        // The fall is decided now: latency counts from this decision, not from the source's signal 2 s ago.
+        var said = _lowerCause;
+        var source = said?.Source ?? top?.Name ?? "hysteresis";
+        var reading = $"{said?.Reading ?? top?.LastReading ?? string.Empty} (every source below {_level} for {_options.Hysteresis.TotalMilliseconds:0} ms)".Trim();
+        var now = _time.GetTimestamp();
+        Respond(highest, _thermal, new SignalChangedEventArgs<PressureLevel>(source, said?.Kind ?? top?.Kind ?? SignalKind.Runtime, _level, highest, reading, now, _time.GetUtcNow()));
+    }
+
+    private void HandleHeat(SignalChangedEventArgs<ThermalState>? cause)
+    {
+        var (hottest, top) = Highest<ThermalState, IThermalSource>(_thermalSources);
+        if (hottest == _thermal)
+        {
+            return;
+        }
+
+        var source = cause?.Source ?? top?.Name ?? "thermal";
+        var reading = cause?.Reading ?? top?.LastReading ?? string.Empty;
+        var timestamp = cause?.Timestamp ?? _time.GetTimestamp();
+        Respond(_level, hottest, new SignalChangedEventArgs<PressureLevel>(source, cause?.Kind ?? top?.Kind ?? SignalKind.Kernel, _level, _level, reading, timestamp, _time.GetUtcNow()));
+    }
+
+    private SignalChangedEventArgs<PressureLevel> Synthesize(IPressureSource? top, PressureLevel previous, PressureLevel level) =>
+        new(top?.Name ?? "unknown", top?.Kind ?? SignalKind.Runtime, previous, level, top?.LastReading ?? string.Empty, _time.GetTimestamp(), _time.GetUtcNow());
+
+    private (TState Highest, TSource? Top) Highest<TState, TSource>(List<TSource> sources)
+        where TState : struct, Enum
+        where TSource : class, ISignalSource<TState>
+    {
+        TSource[] snapshot;
+        lock (_gate)
+        {
+            snapshot = [.. sources];
+        }
+
+        TState highest = default;
+        TSource? top = null;
+        foreach (var source in snapshot)
+        {
+            var state = source.Current;
+            if (Comparer<TState>.Default.Compare(state, highest) > 0)
+            {
+                highest = state;
+                top = source;
+            }
+        }
+
+        return (highest, top);
+    }
+
+    private void Respond(PressureLevel level, ThermalState thermal, SignalChangedEventArgs<PressureLevel> cause)
+    {
+        var previous = _level;
+        var previousThermal = _thermal;
+        _level = level;
+        _thermal = thermal;
+        if (_logger is not null)
+        {
+            PressureLog.LevelChanged(_logger, previous, level, cause.Source, cause.Reading);
+        }
+
+        var usedBefore = _budget.UsedBytes;
+        var worse = level > previous || thermal > previousThermal;
+        if (!worse)
+        {
+            SetBudgetLimit(level, thermal);
+        }
+
+        var response = new PressureResponse(level, previous, thermal, cause.Source);
+        List<string>? failed = null;
+        foreach (var responder in Volatile.Read(ref _responders))
+        {
+            try
+            {
+                responder.Respond(response);
+            }
+            catch (Exception ex)
+            {
+                (failed ??= []).Add(responder.Name);
+                if (_logger is not null)
+                {
+                    PressureLog.ResponderFailed(_logger, ex, responder.Name, level);
+                }
+            }
+        }
+
+        if (worse)
+        {
+            SetBudgetLimit(level, thermal);
+        }
+
+        var end = _time.GetTimestamp();
+        var record = new PressureEvent(
+            level,
+            previous,
+            thermal,
+            cause.Source,
+            cause.Kind,
+            cause.Reading,
+            _time.GetUtcNow(),
+            cause.Timestamp >= _startTimestamp ? _time.GetElapsedTime(_startTimestamp, cause.Timestamp) : TimeSpan.Zero,
+            _time.GetElapsedTime(cause.Timestamp, end),
+            Math.Max(0, usedBefore - _budget.UsedBytes),
+            _budget.LimitBytes,
+            failed ?? (IReadOnlyList<string>)[]);
+        lock (_gate)
+        {
+            _events.AddLast(record);
+            if (_events.Count > _options.MaxRecordedEvents)
+            {
+                _events.RemoveFirst();
+                _droppedEvents++;
+            }
+        }
+
+        Responded?.Invoke(this, record);
+    }
+
+    private void SetBudgetLimit(PressureLevel level, ThermalState thermal)
+    {
+        if (_options.BudgetLimit is { } limitFor)
+        {
+            _budget.SetLimit(limitFor(level, thermal));
+        }
+    }
+
+    private void Unregister(IPressureResponder responder)
+    {
+        lock (_gate)
+        {
+            var list = _responders.ToList();
+            if (list.Remove(responder))
+            {
+                Volatile.Write(ref _responders, [.. list]);
+            }
+        }
+    }
+
+    private enum ChangeType
+    {
+        Pressure,
+        Heat,
+        FallCheck,
+        Recheck,
+    }
+
+    private readonly record struct Change(ChangeType Type, SignalChangedEventArgs<PressureLevel>? PressureArgs, SignalChangedEventArgs<ThermalState>? ThermalArgs)
+    {
+        public static Change Pressure(SignalChangedEventArgs<PressureLevel> e) => new(ChangeType.Pressure, e, null);
+
+        public static Change Heat(SignalChangedEventArgs<ThermalState> e) => new(ChangeType.Heat, null, e);
+
+        public static Change FallCheck() => new(ChangeType.FallCheck, null, null);
+
+        public static Change Recheck() => new(ChangeType.Recheck, null, null);
+    }
+
+    private sealed class Registration(PressureCoordinator owner, IPressureResponder responder) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                owner.Unregister(responder);
+            }
+        }
+    }
+}

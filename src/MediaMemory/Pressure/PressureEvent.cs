@@ -1,0 +1,30 @@
+using MediaMemory.Platform;
+
+namespace MediaMemory.Pressure;
+
+/// <summary>One change the coordinator responded to: a new pressure level or a new thermal state.</summary>
+/// <param name="Level">The combined pressure level after the change.</param>
+/// <param name="Previous">The level before.</param>
+/// <param name="Thermal">The thermal state after the change.</param>
+/// <param name="Source">The source whose signal caused it.</param>
+/// <param name="Kind">Where that signal came from (kernel, runtime, budget, script).</param>
+/// <param name="Reading">The source's raw reading.</param>
+/// <param name="At">When the coordinator finished responding (wall clock).</param>
+/// <param name="SinceStart">When the signal was observed, measured from the coordinator's start.</param>
+/// <param name="Latency">From the signal being observed to the last responder finishing (and the budget limit set).</param>
+/// <param name="ReleasedBytes">Bytes the budget's accounting saw released during the response (never negative).</param>
+/// <param name="BudgetLimitBytes">The budget's limit after the response.</param>
+/// <param name="FailedResponders">Names of responders that threw.</param>
+public sealed record PressureEvent(
+    PressureLevel Level,
+    PressureLevel Previous,
+    ThermalState Thermal,
+    string Source,
+    SignalKind Kind,
+    string Reading,
+    DateTimeOffset At,
+    TimeSpan SinceStart,
+    TimeSpan Latency,
+    long ReleasedBytes,
+    long BudgetLimitBytes,
+    IReadOnlyList<string> FailedResponders);
