@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Runs a command inside a fresh child memory cgroup with a memory limit, then reports what the
+# kernel saw and removes the cgroup.
+#
+#   scripts/run-in-cgroup.sh LIMIT -- COMMAND [ARG...]
+#
+# LIMIT: bytes, or a number with K, M or G (binary: 512M = 512 MiB), e.g. 512M, 1G, 805306368.
+# The child is created under the caller's own memory cgroup (read from /proc/self/cgroup; cgroup v1
+# memory controller or cgroup v2), so it needs write access there (root, or a delegated cgroup).
+# After the command ends it prints, on stderr, one line:
+#   run-in-cgroup: limit=N peak=N failcnt=N oom_kills=N exit=N
+# (v1: memory.max_usage_in_bytes, memory.failcnt, memory.oom_control oom_kill; v2: memory.peak,
+# memory.events max and oom_kill; some kernels leave failcnt at 0 even when the limit was hit,
+# as this project's CI machine does) and exits with the command's status (137 when it was OOM-killed).
+set -euo pipefail
+
+usage() {
+  echo "usage: $0 LIMIT -- COMMAND [ARG...]   (LIMIT like 512M, 1G or bytes)" >&2
+  exit 2
+}
+
+[[ $# -ge 3 && "$2" == "--" ]] || usage
+limit_text="$1"
+shift 2
+
+# Parse LIMIT into bytes.
+if [[ "$limit_text" =~ ^([0-9]+)([KkMmGg]?)(i?[Bb]?)$ ]]; then
+  number="${BASH_REMATCH[1]}"
+  case "${BASH_REMATCH[2]}" in
+    K|k) limit=$((number * 1024)) ;;
+    M|m) limit=$((number * 1024 * 1024)) ;;
+    G|g) limit=$((number * 1024 * 1024 * 1024)) ;;
+    *) limit=$number ;;
+  esac
+else
+  echo "run-in-cgroup: bad LIMIT '$limit_text' (use e.g. 512M, 1G or a byte count)" >&2
+  exit 2
+fi
+if (( limit < 16 * 1024 * 1024 )); then
+  echo "run-in-cgroup: LIMIT $limit_text is below 16M; a process cannot start in that" >&2
+  exit 2
+fi
+
+# Find our own memory cgroup: v1 "N:memory:/path" (or a combined controller list), else v2 "0::/path".
+v1_path="$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3; exit }' /proc/self/cgroup)"
+v2_path="$(awk -F: '$1 == "0" && $2 == "" { print $3; exit }' /proc/self/cgroup)"
+if [[ -n "$v1_path" ]] && mount_point="$(awk '$3 == "cgroup" && $4 ~ /(^|,)memory(,|$)/ { print $2; exit }' /proc/mounts)" && [[ -n "$mount_point" ]]; then
+  version=1
+  parent="$mount_point${v1_path%/}"
+  [[ -d "$parent" ]] || parent="$mount_point"
+elif [[ -n "$v2_path" ]] && mount_point="$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)" && [[ -n "$mount_point" ]] \
+     && grep -qw memory "$mount_point/cgroup.controllers" 2>/dev/null; then
+  version=2
+  parent="$mount_point${v2_path%/}"
+else
+  echo "run-in-cgroup: no memory cgroup found for this process (needs the cgroup v1 memory controller or cgroup v2 with memory)" >&2
+  exit 1
+fi
+
+child="$parent/mediamem-run-$$-$RANDOM"
+if ! mkdir "$child" 2>/dev/null; then
+  echo "run-in-cgroup: cannot create $child (not writable: run as root or in a delegated cgroup)" >&2
+  exit 1
+fi
+
+cleanup() {
+  # Move anything left back to the parent, then remove the cgroup (the kernel may need a moment).
+  if [[ -f "$child/cgroup.procs" ]]; then
+    while read -r pid; do
+      [[ -n "$pid" ]] && echo "$pid" > "$parent/cgroup.procs" 2>/dev/null || true
+    done < "$child/cgroup.procs"
+  fi
+  for _ in $(seq 1 50); do
+    rmdir "$child" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "run-in-cgroup: could not remove $child" >&2
+}
+trap cleanup EXIT
+
+if [[ $version == 1 ]]; then
+  echo "$limit" > "$child/memory.limit_in_bytes"
+  # With swap accounting, limit memory+swap too, or the kernel swaps instead of killing.
+  if [[ -w "$child/memory.memsw.limit_in_bytes" ]]; then
+    echo "$limit" > "$child/memory.memsw.limit_in_bytes"
+  fi
+else
+  echo "$limit" > "$child/memory.max"
+  [[ -w "$child/memory.swap.max" ]] && echo 0 > "$child/memory.swap.max"
+fi
+
+# The command starts in a subshell that first moves itself into the cgroup, so it is inside from
+# its first instruction; our own shell stays outside to report and clean up.
+status=0
+( echo "$BASHPID" > "$child/cgroup.procs" && exec "$@" ) || status=$?
+
+if [[ $version == 1 ]]; then
+  peak="$(cat "$child/memory.max_usage_in_bytes")"
+  failcnt="$(cat "$child/memory.failcnt")"
+  # With swap accounting the memory+swap limit is the one hit; count both.
+  if [[ -f "$child/memory.memsw.failcnt" ]]; then
+    failcnt=$((failcnt + $(cat "$child/memory.memsw.failcnt")))
+  fi
+  oom_kills="$(awk '$1 == "oom_kill" { print $2 }' "$child/memory.oom_control")"
+else
+  peak="$(cat "$child/memory.peak" 2>/dev/null || echo unknown)"
+  failcnt="$(awk '$1 == "max" { print $2 }' "$child/memory.events")"
+  oom_kills="$(awk '$1 == "oom_kill" { print $2 }' "$child/memory.events")"
+fi
+echo "run-in-cgroup: limit=$limit peak=$peak failcnt=$failcnt oom_kills=${oom_kills:-unknown} exit=$status" >&2
+exit "$status"
