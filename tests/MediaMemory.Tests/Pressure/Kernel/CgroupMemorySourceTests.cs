@@ -1,0 +1,217 @@
+using MediaMemory.Platform;
+using MediaMemory.Pressure;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MediaMemory.Tests.Pressure.Kernel;
+
+/// <summary>
+/// The cgroup source on a temporary directory of recorded cgroup files (real files, read by the real code), with a
+/// fake clock for the usage timer and event holds; v2 events come through real inotify on that directory.
+/// </summary>
+public sealed class CgroupMemorySourceTests : IDisposable
+{
+    private const long Limit = 512L << 20;
+    private const string EventsBefore = "low 0\nhigh 10\nmax 20\noom 0\noom_kill 0\noom_group_kill 0\n";
+    private readonly string _directory = Directory.CreateTempSubdirectory("mediamem-cgroup-").FullName;
+    private readonly FakeTimeProvider _time = new();
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private void WriteV2(long usageBytes, string limit = "536870912", string events = EventsBefore)
+    {
+        File.WriteAllText(Path.Combine(_directory, "memory.current"), $"{usageBytes}\n");
+        File.WriteAllText(Path.Combine(_directory, "memory.max"), $"{limit}\n");
+        File.WriteAllText(Path.Combine(_directory, "memory.events"), events);
+    }
+
+    private CgroupMemorySource V2Source(bool useEvents = true) =>
+        new(new CgroupMemorySourceOptions { CgroupDirectory = _directory, Version = CgroupVersion.V2, UseEvents = useEvents }, _time);
+
+    // Rewrites memory.events in place with one write, as the kernel changes it (a truncating write would let the
+    // watcher read an empty file between the truncation and the write).
+    private void RewriteEventsInPlace(string events)
+    {
+        using var handle = File.OpenHandle(Path.Combine(_directory, "memory.events"), FileMode.Open, FileAccess.Write);
+        RandomAccess.Write(handle, System.Text.Encoding.ASCII.GetBytes(events), 0);
+    }
+
+    [Theory]
+    [InlineData(100, PressureLevel.Normal)]
+    [InlineData(79, PressureLevel.Normal)]
+    [InlineData(80, PressureLevel.Warning)]
+    [InlineData(91, PressureLevel.Warning)]
+    [InlineData(92, PressureLevel.Critical)]
+    public void Usage_AtTheThresholds_GivesTheLevel(int percent, PressureLevel expected)
+    {
+        WriteV2(usageBytes: percent == 100 ? 0 : ((Limit * percent) + 99) / 100);
+        using var source = V2Source(useEvents: false);
+
+        source.Start();
+
+        Assert.True(source.Availability.IsAvailable, source.Availability.Detail);
+        Assert.Equal("cgroup-v2", source.Name);
+        Assert.Equal(expected, source.Current);
+    }
+
+    [Fact]
+    public void Usage_IsReadEveryInterval_OnTheTimeProvidersTimer()
+    {
+        WriteV2(usageBytes: Limit / 2);
+        using var source = V2Source(useEvents: false);
+        var changes = new List<PressureLevel>();
+        source.Changed += (_, e) => changes.Add(e.Current);
+        source.Start();
+
+        WriteV2(usageBytes: Limit * 95 / 100);
+        _time.Advance(TimeSpan.FromMilliseconds(99));
+        Assert.Equal(PressureLevel.Normal, source.Current);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(PressureLevel.Critical, source.Current);
+        Assert.StartsWith("usage 95.0 % of 512 MiB", source.LastReading, StringComparison.Ordinal);
+
+        WriteV2(usageBytes: Limit / 4);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal([PressureLevel.Critical, PressureLevel.Normal], changes);
+    }
+
+    [Fact]
+    public void V2Event_RaisesTheLevel_HoldsIt_ThenReturnsToWhatUsageSays()
+    {
+        WriteV2(usageBytes: Limit / 2);
+        using var source = V2Source();
+        using var changed = new SemaphoreSlim(0);
+        source.Changed += (_, _) => changed.Release();
+        source.Start();
+        Assert.True(source.Availability.IsAvailable, source.Availability.Detail);
+        Assert.True(source.IsWaiting);
+
+        RewriteEventsInPlace(EventsBefore.Replace("max 20", "max 21", StringComparison.Ordinal));
+
+        Assert.True(changed.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken), $"no change after memory.events grew; level {source.Current}, {source.Availability}");
+        Assert.Equal(PressureLevel.Critical, source.Current);
+        Assert.Contains("max 21", source.LastReading, StringComparison.Ordinal);
+        _time.Advance(TimeSpan.FromMilliseconds(900));
+        Assert.Equal(PressureLevel.Critical, source.Current);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(PressureLevel.Normal, source.Current);
+    }
+
+    [Fact]
+    public void V2EventOfHigh_IsWarning_AndAChangeOfLowIsNothing()
+    {
+        WriteV2(usageBytes: Limit / 2);
+        using var source = V2Source();
+        using var changed = new SemaphoreSlim(0);
+        source.Changed += (_, _) => changed.Release();
+        source.Start();
+
+        RewriteEventsInPlace(EventsBefore.Replace("low 0", "low 7", StringComparison.Ordinal));
+        Assert.False(changed.Wait(TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken), $"a change of 'low' raised the level to {source.Current}");
+        RewriteEventsInPlace(EventsBefore.Replace("low 0", "low 7", StringComparison.Ordinal).Replace("high 10", "high 11", StringComparison.Ordinal));
+
+        Assert.True(changed.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken), "no change after 'high' grew");
+        Assert.Equal(PressureLevel.Warning, source.Current);
+    }
+
+    [Fact]
+    public void Dispose_EndsTheEventThread()
+    {
+        WriteV2(usageBytes: Limit / 2);
+        var source = V2Source();
+        source.Start();
+        Assert.True(source.IsWaiting);
+
+        source.Dispose();
+
+        Assert.False(source.IsWaiting, "the event thread outlived Dispose");
+    }
+
+    [Fact]
+    public void NoLimit_WithoutEvents_IsUnavailableSayingSo()
+    {
+        WriteV2(usageBytes: 1000, limit: "max");
+        using var source = V2Source(useEvents: false);
+
+        source.Start();
+
+        Assert.False(source.Availability.IsAvailable);
+        Assert.Contains("no limit set", source.Availability.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NoLimit_WithEvents_RunsOnEventsAlone_AndAOneShotTimerEndsTheHold()
+    {
+        WriteV2(usageBytes: 1000, limit: "max");
+        using var source = V2Source();
+        using var changed = new SemaphoreSlim(0);
+        source.Changed += (_, _) => changed.Release();
+        source.Start();
+        Assert.True(source.Availability.IsAvailable, source.Availability.Detail);
+        Assert.Contains("no limit set", source.Availability.Detail, StringComparison.Ordinal);
+
+        RewriteEventsInPlace(EventsBefore.Replace("high 10", "high 11", StringComparison.Ordinal));
+        Assert.True(changed.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken), "no change after 'high' grew");
+        Assert.Equal(PressureLevel.Warning, source.Current);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(PressureLevel.Normal, source.Current);
+    }
+
+    [Theory]
+    [InlineData("memory.current", "lots\n", "holds \"lots\", not a number of bytes")]
+    [InlineData("memory.max", "-1\n", "not a number of bytes or 'max'")]
+    [InlineData("memory.events", "high many\n", "memory.events line 1 \"high many\"")]
+    public void MalformedFiles_MakeTheirPartUnavailableWithAClearReason_AndStartDoesNotThrow(string file, string contents, string expected)
+    {
+        WriteV2(usageBytes: Limit / 2);
+        File.WriteAllText(Path.Combine(_directory, file), contents);
+        using var source = V2Source();
+
+        source.Start();
+
+        Assert.Contains(expected, source.Availability.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MissingFiles_AreUnavailableWithTheReason()
+    {
+        using var source = V2Source();
+
+        source.Start();
+
+        Assert.False(source.Availability.IsAvailable);
+        Assert.Contains("no memory.events", source.Availability.Detail, StringComparison.Ordinal);
+        Assert.Contains("memory.current", source.Availability.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void V1DirectoryWithoutEventControl_RunsOnUsageAlone()
+    {
+        File.WriteAllText(Path.Combine(_directory, "memory.usage_in_bytes"), $"{Limit * 85 / 100}\n");
+        File.WriteAllText(Path.Combine(_directory, "memory.limit_in_bytes"), $"{Limit}\n");
+        using var source = new CgroupMemorySource(new CgroupMemorySourceOptions { CgroupDirectory = _directory, Version = CgroupVersion.V1 }, _time);
+
+        source.Start();
+
+        Assert.Equal("cgroup-v1", source.Name);
+        Assert.True(source.Availability.IsAvailable, source.Availability.Detail);
+        Assert.Contains("no memory.pressure_level or cgroup.event_control", source.Availability.Detail, StringComparison.Ordinal);
+        Assert.Equal(PressureLevel.Warning, source.Current);
+    }
+
+    [Fact]
+    public void UsageFileVanishingAfterStart_MarksTheSourceUnavailable()
+    {
+        WriteV2(usageBytes: Limit * 85 / 100);
+        using var source = V2Source(useEvents: false);
+        source.Start();
+        Assert.Equal(PressureLevel.Warning, source.Current);
+
+        File.Delete(Path.Combine(_directory, "memory.current"));
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+
+        Assert.False(source.Availability.IsAvailable);
+        Assert.Contains("memory.current", source.Availability.Detail, StringComparison.Ordinal);
+        Assert.Equal(PressureLevel.Normal, source.Current);
+    }
+}
