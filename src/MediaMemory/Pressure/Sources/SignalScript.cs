@@ -17,7 +17,7 @@ public sealed class SignalScript<TState>
 {
     /// <summary>The latest a step may be: 4 294 967 294 ms (about 49.7 days), the longest a
     /// <see cref="System.Threading.Timer"/> can wait in one go.</summary>
-    public static readonly TimeSpan MaxTime = TimeSpan.FromMilliseconds(0xFFFF_FFFEL);
+    public static readonly TimeSpan MaxTime = SourceIntervals.Longest;
 
     // "PressureLevel" -> "pressure script", "ThermalState" -> "thermal script": names errors after the kind of script.
     private static readonly string Label = MakeLabel();
@@ -69,7 +69,7 @@ public sealed class SignalScript<TState>
 
             if (i > 0 && steps[i].At <= steps[i - 1].At)
             {
-                error = $"{Label} item {i + 1} '{item}': time {SignalScriptStep<TState>.FormatTime(steps[i].At)} is not after the previous item's {SignalScriptStep<TState>.FormatTime(steps[i - 1].At)}; times must increase";
+                error = $"{Label} item {i + 1} '{item}': time {SourceIntervals.Format(steps[i].At)} is not after the previous item's {SourceIntervals.Format(steps[i - 1].At)}; times must increase";
                 return false;
             }
         }
