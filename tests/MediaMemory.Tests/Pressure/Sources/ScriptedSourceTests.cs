@@ -1,0 +1,124 @@
+using MediaMemory.Pressure;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MediaMemory.Tests.Pressure.Sources;
+
+public sealed class ScriptedSourceTests
+{
+    [Fact]
+    public void Start_ReportsAvailableAtNormal_WithTheScriptAsDetail()
+    {
+        using var source = new ScriptedSource("5s:warning,8s:critical", new FakeTimeProvider());
+
+        Assert.Equal(SourceAvailability.NotStarted, source.Availability);
+        source.Start();
+
+        Assert.Equal(("script", SignalKind.Scripted), (source.Name, source.Kind));
+        Assert.Equal(SourceAvailability.Available("pressure script 5s:warning,8s:critical"), source.Availability);
+        Assert.Equal(PressureLevel.Normal, source.Current);
+    }
+
+    [Fact]
+    public void Steps_FireAtTheirTimesSinceStart_NotBefore()
+    {
+        var time = new FakeTimeProvider();
+        using var source = new ScriptedSource("5s:warning,8s:critical,12s:normal", time);
+        var recorder = new SignalRecorder<PressureLevel>(source);
+        time.Advance(TimeSpan.FromSeconds(100)); // before Start: does not count
+        source.Start();
+        var started = time.GetTimestamp();
+
+        (double Seconds, PressureLevel Level)[] expected = [(4.999, PressureLevel.Normal), (5, PressureLevel.Warning), (7.999, PressureLevel.Warning), (8, PressureLevel.Critical), (11.999, PressureLevel.Critical), (12, PressureLevel.Normal), (60, PressureLevel.Normal)];
+        foreach (var (seconds, level) in expected)
+        {
+            time.Advance(TimeSpan.FromSeconds(seconds) - time.GetElapsedTime(started));
+            Assert.True(level == source.Current, $"at {seconds}s: {source.Current}, expected {level}");
+        }
+
+        Assert.Equal([PressureLevel.Warning, PressureLevel.Critical, PressureLevel.Normal], recorder.States);
+        Assert.Equal([5.0, 8.0, 12.0], recorder.Changes.Select(c => time.GetElapsedTime(started, c.Timestamp).TotalSeconds));
+        Assert.Equal("pressure script step 3 of 3: 12s:normal", source.LastReading);
+        Assert.Equal(["pressure script step 1 of 3: 5s:warning", "pressure script step 2 of 3: 8s:critical", "pressure script step 3 of 3: 12s:normal"], recorder.Changes.Select(c => c.Reading));
+    }
+
+    [Fact]
+    public void WhenTheClockJumpsPastSeveralSteps_EachIsReportedInOrder_AtItsDueTime()
+    {
+        var time = new FakeTimeProvider();
+        using var source = new ScriptedSource("500ms:warning,1s:critical,1.5s:normal,2s:critical", time);
+        var recorder = new SignalRecorder<PressureLevel>(source);
+        source.Start();
+        var started = time.GetTimestamp();
+
+        time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal([PressureLevel.Warning, PressureLevel.Critical, PressureLevel.Normal, PressureLevel.Critical], recorder.States);
+        Assert.Equal([500.0, 1000, 1500, 2000], recorder.Changes.Select(c => time.GetElapsedTime(started, c.Timestamp).TotalMilliseconds));
+    }
+
+    [Fact]
+    public void AStepAtZero_IsReportedBeforeStartReturns()
+    {
+        var time = new FakeTimeProvider();
+        using var source = new ScriptedSource("0s:critical,1s:warning", time);
+
+        source.Start();
+
+        Assert.Equal(PressureLevel.Critical, source.Current);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(PressureLevel.Warning, source.Current);
+    }
+
+    [Fact]
+    public void AfterDispose_NoStepFires()
+    {
+        var time = new FakeTimeProvider();
+        var source = new ScriptedSource("1s:warning,2s:critical", time);
+        var recorder = new SignalRecorder<PressureLevel>(source);
+        source.Start();
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        source.Dispose();
+        time.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.Equal([PressureLevel.Warning], recorder.States);
+        Assert.False(source.Availability.IsAvailable);
+        Assert.Throws<ObjectDisposedException>(source.Start);
+    }
+
+    [Fact]
+    public void RepeatedStart_DoesNotRestartTheTimeline()
+    {
+        var time = new FakeTimeProvider();
+        using var source = new ScriptedSource("2s:warning", time);
+        var recorder = new SignalRecorder<PressureLevel>(source);
+        source.Start();
+        time.Advance(TimeSpan.FromSeconds(1));
+        source.Start();
+
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal([PressureLevel.Warning], recorder.States);
+    }
+
+    [Fact]
+    public void OnTheSystemClock_AStepFiresForReal()
+    {
+        using var source = new ScriptedSource("1ms:warning");
+        using var fired = new ManualResetEventSlim();
+        source.Changed += (_, _) => fired.Set();
+
+        source.Start();
+
+        Assert.True(fired.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken), "the 1 ms step did not fire within 30 s");
+        Assert.Equal(PressureLevel.Warning, source.Current);
+    }
+
+    [Fact]
+    public void Constructor_WithAMalformedScript_ThrowsFormatExceptionNamingTheItem()
+    {
+        var ex = Assert.Throws<FormatException>(() => new ScriptedSource("1s:warning,2s:panic"));
+
+        Assert.StartsWith("pressure script item 2 '2s:panic'", ex.Message, StringComparison.Ordinal);
+    }
+}
