@@ -20,7 +20,91 @@ internal static class BenchCommand
     {
         var bench = new Command("bench", "Measure MediaMemory against its peers in one run; medians in nanoseconds.");
         bench.Subcommands.Add(CreateHeap(context));
+        bench.Subcommands.Add(CreatePressure(context));
         return bench;
+    }
+
+    private static Command CreatePressure(CliContext context)
+    {
+        var json = CommonOptions.Json();
+        var events = CommonOptions.Integer("--events", "Scripted level changes counted per run, 3…10,000 (default 200).", 200);
+        var kernelEvents = CommonOptions.Integer("--kernel-events", "Kernel-signalled rises to wait for, 1…1,000 (default 100, about 70 s in a 512 MiB cgroup here).", 100);
+        var timeout = CommonOptions.Integer("--kernel-timeout", "Seconds to wait for them at most, 1…3600 (default 300).", 300);
+        var command = new Command("pressure", "Latency from a pressure signal to the last responder finishing: scripted signals, and real kernel signals (PSI, memory cgroup) when run inside a memory cgroup with a limit.")
+        {
+            json,
+            events,
+            kernelEvents,
+            timeout,
+        };
+        command.SetAction(result => RunPressure(context, result.GetValue(events), result.GetValue(kernelEvents), result.GetValue(timeout), result.GetValue(json)));
+        return command;
+    }
+
+    private static int RunPressure(CliContext context, int events, int kernelEvents, int timeoutSeconds, bool json)
+    {
+        if (events is < 3 or > 10_000)
+        {
+            throw new UsageException($"--events: {events} is out of range; use 3…10000");
+        }
+
+        if (kernelEvents is < 1 or > 1_000)
+        {
+            throw new UsageException($"--kernel-events: {kernelEvents} is out of range; use 1…1000");
+        }
+
+        if (timeoutSeconds is < 1 or > 3600)
+        {
+            throw new UsageException($"--kernel-timeout: {timeoutSeconds} is out of range; use 1…3600");
+        }
+
+        var benchmark = new PressureBenchmark(events, kernelEvents, TimeSpan.FromSeconds(timeoutSeconds));
+        var result = Measure(context, json, benchmark.Run);
+
+        static double? P(IReadOnlyList<double> values, double p) => PressureBenchmarkResult.Percentile(values, p) is { } v ? Math.Round(v, 3) : null;
+        if (json)
+        {
+            var bySource = new JsonObject();
+            foreach (var (source, count) in result.KernelEventsBySource)
+            {
+                bySource[source] = count;
+            }
+
+            JsonOutput.Write(context.Output, new JsonObject
+            {
+                ["events"] = result.ScriptedLatenciesMs.Count + result.ScriptedDispatchLatenciesMs.Count + result.KernelLatenciesMs.Count,
+                ["scripted_events"] = result.ScriptedLatenciesMs.Count,
+                ["scripted_latency_ms_p50"] = P(result.ScriptedLatenciesMs, 50),
+                ["scripted_latency_ms_p99"] = P(result.ScriptedLatenciesMs, 99),
+                ["scripted_latency_ms_max"] = P(result.ScriptedLatenciesMs, 100),
+                ["scripted_released_mib_per_rise"] = Math.Round(result.ReleasedMiBPerRise, 1),
+                ["scripted_dispatch_latency_ms_p50"] = P(result.ScriptedDispatchLatenciesMs, 50),
+                ["scripted_dispatch_latency_ms_p99"] = P(result.ScriptedDispatchLatenciesMs, 99),
+                ["unmap_ms_per_mib"] = Math.Round(result.UnmapMsPerMiB, 4),
+                ["kernel_events"] = result.KernelLatenciesMs.Count,
+                ["kernel_events_by_source"] = bySource,
+                ["kernel_latency_ms_p50"] = P(result.KernelLatenciesMs, 50),
+                ["kernel_latency_ms_p99"] = P(result.KernelLatenciesMs, 99),
+                ["kernel_latency_ms_max"] = P(result.KernelLatenciesMs, 100),
+                ["kernel_skipped"] = result.KernelSkipped,
+            });
+            return ExitCodes.Success;
+        }
+
+        static string Ms(double? value) => value is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) + " ms" : "n/a";
+        var table = new Table().Title("bench pressure: signal to last responder").AddColumn("Signals").AddColumn(new TableColumn("Events").RightAligned())
+            .AddColumn(new TableColumn("p50").RightAligned()).AddColumn(new TableColumn("p99").RightAligned()).AddColumn(new TableColumn("max").RightAligned());
+        table.AddRow($"Scripted, releasing {result.ReleasedMiBPerRise:0} MiB per rise", result.ScriptedLatenciesMs.Count.ToString(CultureInfo.InvariantCulture), Ms(P(result.ScriptedLatenciesMs, 50)), Ms(P(result.ScriptedLatenciesMs, 99)), Ms(P(result.ScriptedLatenciesMs, 100)));
+        table.AddRow("Scripted, dispatch only", result.ScriptedDispatchLatenciesMs.Count.ToString(CultureInfo.InvariantCulture), Ms(P(result.ScriptedDispatchLatenciesMs, 50)), Ms(P(result.ScriptedDispatchLatenciesMs, 99)), Ms(P(result.ScriptedDispatchLatenciesMs, 100)));
+        table.AddRow(
+            result.KernelSkipped is null ? $"Kernel ({Markup.Escape(string.Join(", ", result.KernelEventsBySource.Select(kv => $"{kv.Key} {kv.Value}")))})" : "Kernel: " + Markup.Escape(result.KernelSkipped),
+            result.KernelLatenciesMs.Count.ToString(CultureInfo.InvariantCulture),
+            Ms(P(result.KernelLatenciesMs, 50)),
+            Ms(P(result.KernelLatenciesMs, 99)),
+            Ms(P(result.KernelLatenciesMs, 100)));
+        context.Console.Write(table);
+        context.Console.MarkupLine($"Unmapping written memory here: {result.UnmapMsPerMiB:0.000} ms per MiB.");
+        return ExitCodes.Success;
     }
 
     private static Command CreateHeap(CliContext context)
@@ -46,17 +130,7 @@ internal static class BenchCommand
         }
 
         var benchmark = new HeapBenchmark(ops, seed);
-        HeapBenchmarkResult result;
-        if (json || !context.Console.Profile.Capabilities.Interactive)
-        {
-            result = benchmark.Run();
-        }
-        else
-        {
-            HeapBenchmarkResult? done = null;
-            context.Console.Status().Start("Measuring", status => done = benchmark.Run(phase => status.Status($"Measuring {phase}")));
-            result = done!;
-        }
+        var result = Measure(context, json, benchmark.Run);
 
         if (json)
         {
@@ -95,6 +169,20 @@ internal static class BenchCommand
         table.AddRow("Fragmentation after churn", result.FragmentationAfterChurn.ToString("0.000", CultureInfo.InvariantCulture), string.Empty);
         context.Console.Write(table);
         return ExitCodes.Success;
+    }
+
+    /// <summary>Runs a benchmark, with a status line naming its phase when the console is interactive and not --json.</summary>
+    private static T Measure<T>(CliContext context, bool json, Func<Action<string>?, T> run)
+        where T : class
+    {
+        if (json || !context.Console.Profile.Capabilities.Interactive)
+        {
+            return run(null);
+        }
+
+        T? done = null;
+        context.Console.Status().Start("Measuring", status => done = run(phase => status.Status($"Measuring {phase}")));
+        return done!;
     }
 
     private static double Round(double value) => Math.Round(value, 2);

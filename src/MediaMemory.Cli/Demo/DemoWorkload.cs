@@ -1,5 +1,6 @@
 using MediaMemory.Budgeting;
 using MediaMemory.Platform;
+using MediaMemory.Pressure;
 using MediaMemory.Units;
 
 namespace MediaMemory.Cli.Demo;
@@ -22,8 +23,18 @@ namespace MediaMemory.Cli.Demo;
 /// requested with a skewed (Zipf-like) popularity so that some are hot.</item>
 /// </list>
 /// The schedule is a fraction of the run, so every run, short or long, opens photos (at 0, 40 %,
-/// 80 %) and switches clips (at 25 %, 50 %, 75 %). Single-threaded; the reclaimers are called on the
-/// loop's thread by the budget.
+/// 80 %) and switches clips (at 25 %, 50 %, 75 %). Each tick also queues a prefetch of the next
+/// preview on <see cref="BackgroundWork"/>, and with <see cref="DemoOptions.OutsideGrowthBytes"/> the
+/// rest of the app grows outside the budget (<see cref="OutsideGrowth"/>).
+/// <para>
+/// With a coordinator (<see cref="DemoOptions.CreateCoordinator"/>) the session responds to pressure:
+/// the cache trims or empties itself, idle scratch is dropped, background prefetching pauses or is
+/// cancelled, and the quality scale (1, 0.5, minimum) shrinks new previews and — on the loop's next
+/// tick — the working texture and the video ring (decoded at a lower resolution, as a player drops to
+/// a lower rendition). The coordinator also lowers the budget's limit, which reclaims from the cache
+/// and the scratch pool. The loop owns the session's buffers; responders and reclaimers run on the
+/// coordinator's thread and touch only the cache and the scratch pool, which are thread-safe.
+/// </para>
 /// </remarks>
 internal sealed class DemoWorkload
 {
@@ -45,39 +56,83 @@ internal sealed class DemoWorkload
     public DemoResult Run(Action<double>? progress = null, CancellationToken cancellationToken = default)
     {
         var budget = new MemoryBudget(new MemoryBudgetOptions { LimitBytes = _options.BudgetBytes, Name = "demo", TimeProvider = _time });
+        var lowestLimit = budget.LimitBytes;
+        budget.LimitChanged += (_, e) => InterlockedMin(ref lowestLimit, e.NewLimitBytes);
         var cache = new PreviewCache(budget);
         var scratch = new ScratchPool(budget);
         var cacheRegistration = budget.RegisterReclaimer(cache);
         var scratchRegistration = budget.RegisterReclaimer(scratch);
+        var quality = new QualityController();
+        var background = new BackgroundWork();
+        var outside = new OutsideGrowth(_options.OutsideGrowthBytes);
         var random = new Random(_options.Seed);
-        var session = new Session();
+        var session = new Session { Quality = quality };
+        PressureCoordinator? coordinator = null;
         DemoResult result;
         try
         {
-            result = RunLoop(budget, cache, scratch, random, session, progress, cancellationToken);
+            coordinator = _options.CreateCoordinator?.Invoke(budget);
+            if (coordinator is not null)
+            {
+                coordinator.Register(quality);
+                coordinator.Register(background);
+                coordinator.Register(cache);
+                coordinator.Register(scratch);
+                quality.Subscribe(scale => cache.Scale = scale);
+                coordinator.Start();
+            }
+
+            result = RunLoop(budget, cache, scratch, background, outside, random, session, progress, cancellationToken);
         }
         finally
         {
+            // Stop hearing signals first, then let go of everything the session holds.
+            coordinator?.Dispose();
+            background.Dispose();
             session.Dispose();
             cacheRegistration.Dispose();
             scratchRegistration.Dispose();
             cache.Dispose();
             scratch.Dispose();
+            outside.Dispose();
         }
 
         // Integrity check: with every holder closed, the budget's accounting is back to exactly zero.
         var after = budget.GetSnapshot();
-        return result with { UsedBytesAfterCleanup = after.UsedBytes, LiveTokensAfterCleanup = after.LiveTokens };
+        return result with
+        {
+            UsedBytesAfterCleanup = after.UsedBytes,
+            LiveTokensAfterCleanup = after.LiveTokens,
+            InitialLimitBytes = _options.BudgetBytes,
+            LowestLimitBytes = Interlocked.Read(ref lowestLimit),
+            PressureEvents = coordinator?.Events ?? [],
+            Sources = coordinator is null ? [] : ActiveSources(coordinator),
+            QualityAtEnd = quality.Scale,
+            Prefetches = background.CompletedCount,
+            PrefetchesCancelled = background.CancelledCount,
+        };
     }
 
-    private DemoResult RunLoop(MemoryBudget budget, PreviewCache cache, ScratchPool scratch, Random random, Session s, Action<double>? progress, CancellationToken cancellationToken)
+    private static string[] ActiveSources(PressureCoordinator coordinator) =>
+        [.. coordinator.PressureSources.Select(s => (s.Name, s.Availability)).Concat(coordinator.ThermalSources.Select(s => (s.Name, s.Availability)))
+            .Where(s => s.Availability.IsAvailable || s.Availability.Detail == "stopped")
+            .Select(s => s.Name)];
+
+    private static void InterlockedMin(ref long target, long value)
+    {
+        long seen;
+        while ((seen = Interlocked.Read(ref target)) > value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
+    private DemoResult RunLoop(MemoryBudget budget, PreviewCache cache, ScratchPool scratch, BackgroundWork background, OutsideGrowth outside, Random random, Session s, Action<double>? progress, CancellationToken cancellationToken)
     {
         var uiFormat = new VideoFormat(2560, 1600, PixelFormat.BGRA8Unorm);
         s.Ui = Create(budget, uiFormat.FrameSizeBytes, (int)uiFormat.Planes[0].StrideBytes, AllocationCategory.UI, Priority.Essential);
         s.Ui?.Fill(0);
-        var working = new TextureDescriptor(3840, 2160, PixelFormat.RGBA16Float);
-        s.Working = Create(budget, working.TotalSizeBytes, (int)working.GetRowPitchBytes(0), AllocationCategory.WorkingTextures, Priority.Normal);
-        s.Working?.Fill(1);
+        var scale = s.Quality!.Scale;
+        s.Working = CreateWorking(budget, scale);
 
         // The session opens on the library grid: every preview is rendered once, in order, so the
         // cache is full (about 1.6 GB of previews exceed any phone budget) before anything of higher
@@ -90,7 +145,7 @@ internal sealed class DemoWorkload
 
         var clips = new[] { VideoFormat.Uhd4K(PixelFormat.BGRA8Unorm), VideoFormat.Uhd8K(PixelFormat.NV12) };
         var clip = 0;
-        s.Ring = CreateRing(budget, clips[clip]) ?? [];
+        s.Ring = CreateRing(budget, Scaled(clips[clip], scale)) ?? [];
 
         var start = _time.GetTimestamp();
         var tickTicks = TimeSpan.FromSeconds(1.0 / _options.FramesPerSecond);
@@ -106,6 +161,13 @@ internal sealed class DemoWorkload
             }
 
             progress?.Invoke(fraction);
+            outside.GrowTo(fraction);
+            if (s.Quality.Scale != scale)
+            {
+                scale = s.Quality.Scale;
+                Rescale(budget, s, Scaled(clips[clip], scale), scale);
+            }
+
             if (nextPhoto < PhotoOpenAt.Length && fraction >= PhotoOpenAt[nextPhoto])
             {
                 nextPhoto++;
@@ -122,7 +184,7 @@ internal sealed class DemoWorkload
             if (nextSwitch < ClipSwitchAt.Length && fraction >= ClipSwitchAt[nextSwitch])
             {
                 nextSwitch++;
-                var next = CreateRing(budget, clips[1 - clip]);
+                var next = CreateRing(budget, Scaled(clips[1 - clip], scale));
                 if (next is null)
                 {
                     switchesRefused++;
@@ -151,6 +213,18 @@ internal sealed class DemoWorkload
                 cache.Request(key, width, height);
             }
 
+            // Prefetch the preview after the last one shown, in the background (skipped while a few wait).
+            if (background.PendingCount < 4)
+            {
+                var next = (SkewedKey(random) + 1) % PreviewKeys;
+                var (width, height) = PreviewSize(next);
+                _ = background.Enqueue("prefetch", _ =>
+                {
+                    cache.Request(next, width, height);
+                    return Task.CompletedTask;
+                }, cancellationToken);
+            }
+
             // An effect every fifth tick: a 1080p RGBA16Float blur scratch and a 64³ RGBA16Float LUT.
             if (ticks % 5 == 0)
             {
@@ -176,8 +250,55 @@ internal sealed class DemoWorkload
         progress?.Invoke(1);
         return new DemoResult(budget.GetSnapshot(), ProcessMemory.PeakResidentBytes(), _time.GetElapsedTime(start).TotalSeconds,
             ticks, frames, photos, photosRefused, switches, switchesRefused, effects, effectsSkipped,
-            cache.Hits, cache.Misses, cache.Evictions, checksum);
+            cache.Hits, cache.Misses, cache.Evictions, checksum)
+        {
+            OutsideBytes = outside.HeldBytes,
+        };
     }
+
+    private static PixelBuffer? CreateWorking(MemoryBudget budget, double scale)
+    {
+        var working = new TextureDescriptor(Even(3840 * scale), Even(2160 * scale), PixelFormat.RGBA16Float);
+        var buffer = Create(budget, working.TotalSizeBytes, (int)working.GetRowPitchBytes(0), AllocationCategory.WorkingTextures, Priority.Normal);
+        buffer?.Fill(1);
+        return buffer;
+    }
+
+    /// <summary>
+    /// Rebuilds the working texture and the video ring at a new quality scale. Going down, the old
+    /// buffers go first (the point is to free memory); going up, the new ones are made first and the
+    /// old kept if the budget refuses.
+    /// </summary>
+    private static void Rescale(MemoryBudget budget, Session s, VideoFormat ringFormat, double scale)
+    {
+        var down = s.Working is null || scale * 3840 < s.WorkingWidth;
+        if (down)
+        {
+            s.Working?.Dispose();
+            s.Working = null;
+            DisposeAll(s.Ring);
+            s.Ring = [];
+        }
+
+        if (CreateWorking(budget, scale) is { } working)
+        {
+            s.Working?.Dispose();
+            s.Working = working;
+            s.WorkingWidth = Even(3840 * scale);
+        }
+
+        if (CreateRing(budget, ringFormat) is { } ring)
+        {
+            DisposeAll(s.Ring);
+            s.Ring = ring;
+        }
+    }
+
+    private static VideoFormat Scaled(VideoFormat format, double scale) =>
+        scale >= 1 ? format : new VideoFormat(Even(format.Width * scale), Even(format.Height * scale), format.PixelFormat);
+
+    // Even and at least 2, so subsampled formats (NV12) stay valid.
+    private static int Even(double value) => Math.Max(2, (int)value & ~1);
 
     private static bool OpenPhoto(MemoryBudget budget, Session s, long index)
     {
@@ -261,6 +382,10 @@ internal sealed class DemoWorkload
         public PixelBuffer? Photo { get; set; }
 
         public PixelBuffer[] Ring { get; set; } = [];
+
+        public int WorkingWidth { get; set; } = 3840;
+
+        public QualityController? Quality { get; init; }
 
         public void Dispose()
         {

@@ -1,13 +1,15 @@
 using MediaMemory.Budgeting;
+using MediaMemory.Pressure;
 
 namespace MediaMemory.Cli.Demo;
 
 /// <summary>
 /// Scratch buffers for effects (Effects, Normal priority): kept between uses so an effect does not
-/// allocate per frame, and given back when something more important needs the memory.
+/// allocate per frame, and given back when something more important needs the memory, or when
+/// pressure rises to Warning or above (as a pressure responder).
 /// </summary>
 /// <remarks>Thread-safe: one lock around the idle list.</remarks>
-internal sealed class ScratchPool(MemoryBudget budget) : IMemoryReclaimer, IDisposable
+internal sealed class ScratchPool(MemoryBudget budget) : IMemoryReclaimer, IPressureResponder, IDisposable
 {
     private readonly Lock _lock = new();
     private readonly List<PixelBuffer> _idle = [];
@@ -16,6 +18,8 @@ internal sealed class ScratchPool(MemoryBudget budget) : IMemoryReclaimer, IDisp
     public string Name => "effect-scratch";
 
     public Priority Priority => Priority.Normal;
+
+    public PressureStage Stage => PressureStage.Caches;
 
     public long ReclaimableBytes => Interlocked.Read(ref _idleBytes);
 
@@ -68,6 +72,14 @@ internal sealed class ScratchPool(MemoryBudget budget) : IMemoryReclaimer, IDisp
         }
 
         return freed;
+    }
+
+    public void Respond(PressureResponse response)
+    {
+        if (response.Level >= PressureLevel.Warning && response.IsRising)
+        {
+            Reclaim(long.MaxValue, ReclaimReason.Pressure);
+        }
     }
 
     public void Dispose() => Reclaim(long.MaxValue, ReclaimReason.Requested);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MediaMemory.Platform;
+using MediaMemory.Pressure;
 using MediaMemory.Units;
 
 namespace MediaMemory.Cli.Infrastructure;
@@ -22,6 +23,24 @@ internal static class CommonOptions
             }
 
             return size;
+        },
+    };
+
+    /// <summary>A timeline option such as <c>5s:warning,8s:critical</c>; a malformed one is a parse error naming the item.</summary>
+    public static Option<SignalScript<TState>?> Script<TState>(string name, string description)
+        where TState : struct, Enum => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (!SignalScript<TState>.TryParse(text, out var script, out var error))
+            {
+                result.AddError($"{name}: {error}");
+                return null;
+            }
+
+            return script;
         },
     };
 

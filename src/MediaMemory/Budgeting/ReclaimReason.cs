@@ -11,4 +11,7 @@ public enum ReclaimReason
 
     /// <summary>The application asked (<see cref="MemoryBudget.Reclaim"/>).</summary>
     Requested,
+
+    /// <summary>A pressure responder is giving memory back on a level change (the reclaimer frees itself).</summary>
+    Pressure,
 }

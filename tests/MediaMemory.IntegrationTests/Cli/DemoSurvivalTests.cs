@@ -24,7 +24,7 @@ public sealed class DemoSurvivalTests
         using var json = JsonDocument.Parse(result.Output);
         var root = json.RootElement;
         Assert.Equal(limit, root.GetProperty("effective_limit_bytes").GetInt64());
-        var budget = root.GetProperty("budget_bytes").GetInt64();
+        var budget = root.GetProperty("initial_budget_bytes").GetInt64();
         Assert.Equal(limit / 2, budget);
         var peak = root.GetProperty("peak_used_bytes").GetInt64();
         Assert.True(peak <= budget, $"peak {peak} above budget {budget}");
