@@ -45,17 +45,19 @@ internal sealed class PressureBenchmark(int scriptedEvents, int kernelEvents, Ti
     public PressureBenchmarkResult Run(Action<string>? status = null)
     {
         status?.Invoke("scripted signals, releasing memory");
-        var (release, releasedMiB) = RunScripted(fill: true);
+        var (release, releasedMiB, releaseSteps) = RunScripted(fill: true);
         status?.Invoke("scripted signals, dispatch only");
-        var (dispatch, _) = RunScripted(fill: false);
+        var (dispatch, _, _) = RunScripted(fill: false);
         status?.Invoke("unmapping");
         var unmap = UnmapMsPerMiB();
         status?.Invoke("kernel signals");
-        var (kernel, bySource, skipped) = RunKernel();
+        var (kernel, bySource, kernelSteps, skipped) = RunKernel();
         return new PressureBenchmarkResult(release, dispatch, kernel, bySource, skipped)
         {
             ReleasedMiBPerRise = releasedMiB,
             UnmapMsPerMiB = unmap,
+            ScriptedStepsMs = releaseSteps,
+            KernelStepsMs = kernelSteps,
         };
     }
 
@@ -80,7 +82,7 @@ internal sealed class PressureBenchmark(int scriptedEvents, int kernelEvents, Ti
         return times[times.Length / 2];
     }
 
-    private (List<double> Latencies, double ReleasedMiBPerRise) RunScripted(bool fill)
+    private (List<double> Latencies, double ReleasedMiBPerRise, Dictionary<string, List<double>> Steps) RunScripted(bool fill)
     {
         const long limit = 512 * MiB;
         var budget = new MemoryBudget(limit);
@@ -141,15 +143,20 @@ internal sealed class PressureBenchmark(int scriptedEvents, int kernelEvents, Ti
 
         var counted = coordinator.Events.Skip(WarmupEvents).ToList();
         var rises = counted.Where(e => e.Level > e.Previous).ToList();
-        return ([.. counted.Select(e => e.Latency.TotalMilliseconds)], rises.Count == 0 ? 0 : rises.Average(e => e.ReleasedBytes) / MiB);
+        return ([.. counted.Select(e => e.Latency.TotalMilliseconds)], rises.Count == 0 ? 0 : rises.Average(e => e.ReleasedBytes) / MiB, StepTimes(counted));
     }
 
-    private (List<double> Latencies, Dictionary<string, int> BySource, string? Skipped) RunKernel()
+    private (List<double> Latencies, Dictionary<string, int> BySource, Dictionary<string, List<double>> Steps, string? Skipped) RunKernel()
     {
+        if (kernelEvents == 0)
+        {
+            return ([], [], [], "not asked for (--kernel-events 0)");
+        }
+
         var limits = MemoryLimits.Detect();
         if (limits.CgroupLimitBytes is not { } limit)
         {
-            return ([], [], "not inside a memory cgroup with a limit; run it under scripts/run-in-cgroup.sh 512M -- mediamem bench pressure --json");
+            return ([], [], [], "not inside a memory cgroup with a limit; run it under scripts/run-in-cgroup.sh 512M -- mediamem bench pressure --json");
         }
 
         var budget = new MemoryBudget(limit);
@@ -165,16 +172,13 @@ internal sealed class PressureBenchmark(int scriptedEvents, int kernelEvents, Ti
             coordinator.Start();
             if (coordinator.PressureSources.All(s => !s.Availability.IsAvailable))
             {
-                return ([], [], "no kernel pressure source is available here: " + string.Join("; ", coordinator.PressureSources.Select(s => $"{s.Name}: {s.Availability.Detail}")));
+                return ([], [], [], "no kernel pressure source is available here: " + string.Join("; ", coordinator.PressureSources.Select(s => $"{s.Name}: {s.Availability.Detail}")));
             }
 
             var deadline = Stopwatch.GetTimestamp() + (long)(kernelTimeout.TotalSeconds * Stopwatch.Frequency);
-            var counted = 0;
             while (Stopwatch.GetTimestamp() < deadline)
             {
-                var rises = coordinator.Events.Where(e => e.Kind == SignalKind.Kernel && e.Level > e.Previous).ToList();
-                counted = rises.Count;
-                if (counted >= kernelEvents)
+                if (coordinator.Events.Count(e => e.Kind == SignalKind.Kernel && e.Level > e.Previous) >= kernelEvents)
                 {
                     break;
                 }
@@ -195,13 +199,30 @@ internal sealed class PressureBenchmark(int scriptedEvents, int kernelEvents, Ti
             coordinator.Dispose();
         }
 
-        foreach (var e in coordinator.Events.Where(e => e.Kind == SignalKind.Kernel && e.Level > e.Previous).Take(kernelEvents))
+        var counted = coordinator.Events.Where(e => e.Kind == SignalKind.Kernel && e.Level > e.Previous).Take(kernelEvents).ToList();
+        foreach (var e in counted)
         {
             latencies.Add(e.Latency.TotalMilliseconds);
             bySource[e.Source] = bySource.GetValueOrDefault(e.Source) + 1;
         }
 
-        return (latencies, bySource, null);
+        return (latencies, bySource, StepTimes(counted), null);
+    }
+
+    private static Dictionary<string, List<double>> StepTimes(IEnumerable<PressureEvent> events)
+    {
+        var steps = new Dictionary<string, List<double>>();
+        foreach (var step in events.SelectMany(e => e.Steps))
+        {
+            if (!steps.TryGetValue(step.Name, out var times))
+            {
+                steps[step.Name] = times = [];
+            }
+
+            times.Add(step.Duration.TotalMilliseconds);
+        }
+
+        return steps;
     }
 
     private static string Script(int events)
@@ -296,6 +317,12 @@ internal sealed record PressureBenchmarkResult(
 
     /// <summary>Milliseconds to unmap one MiB of written memory here (median of 5 × 64 MiB).</summary>
     public double UnmapMsPerMiB { get; init; }
+
+    /// <summary>Each response step's durations in the scripted release run, by step name.</summary>
+    public IReadOnlyDictionary<string, List<double>> ScriptedStepsMs { get; init; } = new Dictionary<string, List<double>>();
+
+    /// <summary>Each response step's durations in the kernel run, by step name.</summary>
+    public IReadOnlyDictionary<string, List<double>> KernelStepsMs { get; init; } = new Dictionary<string, List<double>>();
 
     /// <summary>The nearest-rank percentile <paramref name="p"/> (0…100) of <paramref name="values"/>, or null when empty.</summary>
     public static double? Percentile(IReadOnlyList<double> values, double p)

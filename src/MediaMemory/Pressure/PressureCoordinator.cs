@@ -30,6 +30,9 @@ namespace MediaMemory.Pressure;
 /// </remarks>
 public sealed class PressureCoordinator : IDisposable
 {
+    /// <summary>The name of the step that sets the budget's limit in <see cref="PressureEvent.Steps"/>.</summary>
+    public const string BudgetLimitStep = "budget-limit";
+
     private readonly MemoryBudget _budget;
     private readonly PressureCoordinatorOptions _options;
     private readonly TimeProvider _time;
@@ -427,15 +430,17 @@ public sealed class PressureCoordinator : IDisposable
 
         var usedBefore = _budget.UsedBytes;
         var worse = level > previous || thermal > previousThermal;
+        var steps = new List<ResponseStep>(_responders.Length + 1);
         if (!worse)
         {
-            SetBudgetLimit(level, thermal);
+            SetBudgetLimit(level, thermal, steps);
         }
 
         var response = new PressureResponse(level, previous, thermal, cause.Source);
         List<string>? failed = null;
         foreach (var responder in Volatile.Read(ref _responders))
         {
+            var begin = _time.GetTimestamp();
             try
             {
                 responder.Respond(response);
@@ -448,11 +453,13 @@ public sealed class PressureCoordinator : IDisposable
                     PressureLog.ResponderFailed(_logger, ex, responder.Name, level);
                 }
             }
+
+            steps.Add(new ResponseStep(responder.Name, _time.GetElapsedTime(begin)));
         }
 
         if (worse)
         {
-            SetBudgetLimit(level, thermal);
+            SetBudgetLimit(level, thermal, steps);
         }
 
         var end = _time.GetTimestamp();
@@ -468,7 +475,8 @@ public sealed class PressureCoordinator : IDisposable
             _time.GetElapsedTime(cause.Timestamp, end),
             Math.Max(0, usedBefore - _budget.UsedBytes),
             _budget.LimitBytes,
-            failed ?? (IReadOnlyList<string>)[]);
+            failed ?? (IReadOnlyList<string>)[],
+            steps);
         lock (_gate)
         {
             _events.AddLast(record);
@@ -482,11 +490,13 @@ public sealed class PressureCoordinator : IDisposable
         Responded?.Invoke(this, record);
     }
 
-    private void SetBudgetLimit(PressureLevel level, ThermalState thermal)
+    private void SetBudgetLimit(PressureLevel level, ThermalState thermal, List<ResponseStep> steps)
     {
         if (_options.BudgetLimit is { } limitFor)
         {
+            var begin = _time.GetTimestamp();
             _budget.SetLimit(limitFor(level, thermal));
+            steps.Add(new ResponseStep(BudgetLimitStep, _time.GetElapsedTime(begin)));
         }
     }
 

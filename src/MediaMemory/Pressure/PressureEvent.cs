@@ -15,6 +15,8 @@ namespace MediaMemory.Pressure;
 /// <param name="ReleasedBytes">Bytes the budget's accounting saw released during the response (never negative).</param>
 /// <param name="BudgetLimitBytes">The budget's limit after the response.</param>
 /// <param name="FailedResponders">Names of responders that threw.</param>
+/// <param name="Steps">How long each step of the response took, in the order run: every responder by name,
+/// and setting the budget's limit as <c>budget-limit</c> (which includes the reclaimers it asked).</param>
 public sealed record PressureEvent(
     PressureLevel Level,
     PressureLevel Previous,
@@ -27,4 +29,10 @@ public sealed record PressureEvent(
     TimeSpan Latency,
     long ReleasedBytes,
     long BudgetLimitBytes,
-    IReadOnlyList<string> FailedResponders);
+    IReadOnlyList<string> FailedResponders,
+    IReadOnlyList<ResponseStep> Steps);
+
+/// <summary>One step of a response and how long it took.</summary>
+/// <param name="Name">The responder's name, or <c>budget-limit</c>.</param>
+/// <param name="Duration">Wall-clock time the step took.</param>
+public readonly record struct ResponseStep(string Name, TimeSpan Duration);

@@ -14,6 +14,17 @@ internal static class CliRunner
         return (code, output.ToString(), error.ToString());
     }
 
+    /// <summary>Asserts that the command fails with exit code 2, no stdout and one stderr line containing <paramref name="expected"/>.</summary>
+    public static void AssertUsageError(string expected, params string[] args)
+    {
+        var (code, output, error) = Run(args);
+        Assert.True(code == 2, $"exit code {code}, stderr: {error}");
+        Assert.Equal(string.Empty, output);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs with <c>--json</c> expected to succeed and parses stdout as one JSON object.</summary>
     public static JsonElement RunJson(params string[] args)
     {

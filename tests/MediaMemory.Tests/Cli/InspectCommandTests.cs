@@ -50,10 +50,37 @@ public sealed class InspectCommandTests
         var (code, output, error) = CliRunner.Run("inspect");
 
         Assert.True(code == 0, $"exit {code}: {error}");
-        foreach (var row in new[] { "Physical memory", "cgroup limit", "Effective limit", "Recommended cap", "Budget at Normal", "Budget at Warning", "Budget at Critical" })
+        foreach (var row in new[] { "Physical memory", "cgroup limit", "Effective limit", "Recommended cap", "Budget at Normal", "Budget at Warning", "Budget at Critical", "Pressure and thermal sources", "psi", "thermal" })
         {
             Assert.Contains(row, output, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void Json_ListsEverySource_WithWhetherItWorksHere()
+    {
+        var json = CliRunner.RunJson("inspect", "--json");
+        var sources = json.GetProperty("sources").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!);
+
+        Assert.Equal(7, sources.Count);
+        Assert.All(sources.Values, s => Assert.False(string.IsNullOrWhiteSpace(s.GetProperty("detail").GetString())));
+        Assert.Equal("pressure", sources["psi"].GetProperty("signal").GetString());
+        Assert.Equal("thermal", sources["thermal"].GetProperty("signal").GetString());
+
+        // What this machine really has decides availability; the reasons are the probes' own.
+        Assert.Equal(File.Exists("/proc/pressure/memory"), sources["psi"].GetProperty("available").GetBoolean());
+        var zones = Directory.Exists("/sys/class/thermal") && Directory.EnumerateFileSystemEntries("/sys/class/thermal", "thermal_zone*").Any();
+        if (!zones)
+        {
+            Assert.False(sources["thermal"].GetProperty("available").GetBoolean());
+            Assert.Contains("no thermal zones", sources["thermal"].GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.True(sources["gc"].GetProperty("available").GetBoolean());
+        Assert.True(sources["budget"].GetProperty("available").GetBoolean());
+        Assert.Contains(sources.Keys, name => name.StartsWith("cgroup", StringComparison.Ordinal));
+        Assert.Contains("--pressure-script", sources["script"].GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("--thermal-script", sources["thermal-script"].GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
