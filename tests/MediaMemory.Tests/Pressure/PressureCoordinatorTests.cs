@@ -360,3 +360,42 @@ public sealed class PressureCoordinatorTests
     private PressureCoordinator Policy(MemoryBudget budget, TimeSpan? hysteresis = null) =>
         new(budget, PressureCoordinatorOptions.ForPolicy(3 * GiB, Desktop) with { TimeProvider = _time, Hysteresis = hysteresis ?? TimeSpan.FromSeconds(2) });
 }
+
+/// <summary>A source that cannot run here (real sources on malformed files) leaves the rest running.</summary>
+public sealed class PressureCoordinatorUnavailableSourceTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("mediamem-coordinator-").FullName;
+
+    [Fact]
+    public void MalformedSources_AreReportedUnavailable_AndTheOthersStillDriveTheLevel()
+    {
+        // A cgroup directory whose files are garbage, and a thermal tree whose zone reads garbage.
+        File.WriteAllText(Path.Combine(_directory, "memory.limit_in_bytes"), "lots\n");
+        File.WriteAllText(Path.Combine(_directory, "memory.usage_in_bytes"), "-12 bytes\n");
+        var zone = Directory.CreateDirectory(Path.Combine(_directory, "thermal", "thermal_zone0")).FullName;
+        File.WriteAllText(Path.Combine(zone, "temp"), "hot\n");
+        File.WriteAllText(Path.Combine(zone, "trip_point_0_type"), "passive\n");
+        File.WriteAllText(Path.Combine(zone, "trip_point_0_temp"), "85000\n");
+
+        var budget = new MemoryBudget(1L << 30);
+        using var coordinator = new PressureCoordinator(budget, new PressureCoordinatorOptions { Hysteresis = TimeSpan.Zero });
+        var cgroup = new CgroupMemorySource(new CgroupMemorySourceOptions { CgroupDirectory = _directory, Version = CgroupVersion.V1, UseEvents = false });
+        var thermal = new LinuxThermalSource(new LinuxThermalSourceOptions { RootDirectory = Path.Combine(_directory, "thermal") });
+        var manual = new ManualSource();
+        coordinator.AddSource(cgroup);
+        coordinator.AddSource(thermal);
+        coordinator.AddSource(manual);
+
+        coordinator.Start();
+
+        Assert.False(cgroup.Availability.IsAvailable);
+        Assert.False(string.IsNullOrWhiteSpace(cgroup.Availability.Detail));
+        Assert.False(thermal.Availability.IsAvailable);
+        Assert.Contains("thermal_zone0", thermal.Availability.Detail, StringComparison.Ordinal);
+        Assert.True(manual.Set(PressureLevel.Critical));
+        Assert.Equal(PressureLevel.Critical, coordinator.Level);
+        Assert.Equal("manual", coordinator.Events.Single().Source);
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}
