@@ -288,34 +288,43 @@ public sealed partial class Tlsf
 
     /// <summary>Unlinks the free node from its class's list, clearing bitmap bits when the list empties.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void RemoveFree(ref TlsfNode nodes, int node)
+    private void RemoveFree(ref TlsfNode nodes, int node) => RemoveFreeIf(ref nodes, node, -1);
+
+    /// <summary>
+    /// As <see cref="RemoveFree"/> when <paramref name="mask"/> is all ones; when it is 0 (the node is used,
+    /// or the scratch node) changes nothing: its writes go to the scratch node and its bitmap and count updates
+    /// are masked out. For <see cref="FreeCore"/>, which must not branch on whether a neighbour is free.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void RemoveFreeIf(ref TlsfNode nodes, int node, int mask)
     {
         ref var freeNode = ref At(ref nodes, node);
-        Debug.Assert(freeNode.State == TlsfNodeState.Free, "only free ranges are on the lists");
+        Debug.Assert(mask == 0 || freeNode.State == TlsfNodeState.Free, "only free ranges are on the lists");
         var previous = freeNode.PreviousFree;
         var next = freeNode.NextFree;
-        var bin = freeNode.Bin;
-        Debug.Assert(previous != NoNode || BinHead(bin) == node, "a node without a previous is its list's head");
+        var bin = freeNode.Bin; // a used node's is stale but a real class (0 if never free), so in range
+        Debug.Assert(mask == 0 || previous != NoNode || BinHead(bin) == node, "a node without a previous is its list's head");
 
         // Without branches, as whether a node has list neighbours, and whether its class (and first level)
         // empties, is random per request, and these branches were mispredicted often. A missing neighbour's
         // write goes to the node itself, whose links are stale from here on; the head is rewritten with itself
         // unless the node was the head. Links are NoNode (-1) or non-negative, so their sign bit says "none".
-        At(ref nodes, OrIfNoNode(next, node)).PreviousFree = previous;
-        At(ref nodes, OrIfNoNode(previous, node)).NextFree = next;
-        var wasHeadMask = previous >> 31; // all ones when the node was its list's head
+        At(ref nodes, Select(mask, OrIfNoNode(next, node), ScratchNode)).PreviousFree = previous;
+        At(ref nodes, Select(mask, OrIfNoNode(previous, node), ScratchNode)).NextFree = next;
+        var wasHeadMask = (previous >> 31) & mask; // all ones when the node was its list's head
         ref var binHead = ref BinHead(bin);
         binHead ^= (binHead ^ next) & wasHeadMask;
         var emptied = (uint)(wasHeadMask & next) >> 31; // 1 when it was the head and the last
 
-        // A uint shift uses the count's low 5 bits, so shifting by the bin shifts by its sl.
+        // A uint shift uses the count's low 5 bits, so shifting by the bin shifts by its sl. When nothing was
+        // unlinked the class's map is unchanged, and a first level whose map is 0 has its bit clear already.
         var firstLevel = bin >> SecondLevelIndexLog2;
         ref var secondLevelMap = ref SecondLevelBitmap(firstLevel);
         secondLevelMap &= ~(emptied << bin);
         _firstLevelBitmap &= ~((secondLevelMap == 0 ? 1UL : 0UL) << firstLevel);
 
         // The links are left stale: a used node never reads them, and InsertFree and ReleaseNode overwrite them.
-        _freeRangeCount--;
+        _freeRangeCount += mask;
     }
 
     /// <summary><paramref name="link"/>, or <paramref name="fallback"/> when it is <see cref="NoNode"/>, without a
