@@ -329,7 +329,7 @@ public sealed partial class ResourceHeap : IDisposable
                 if (block is { Dedicated: false } && block.Allocator.TryAllocateCore(sizeBytes, alignmentBytes, exhaustive, out var placed))
                 {
                     _lastBlock = i;
-                    allocation = NewAllocation(i, block, placed, sizeBytes, alignmentBytes, descriptor, aliasable, name);
+                    allocation = NewAllocation(i, block, in placed, sizeBytes, alignmentBytes, descriptor, aliasable, name);
                     return true;
                 }
             }
@@ -388,7 +388,7 @@ public sealed partial class ResourceHeap : IDisposable
             {
                 var index = AddBlock(block);
                 var placed = block.Allocator.Allocate(sizeBytes, alignmentBytes);
-                allocation = NewAllocation(index, block, placed, sizeBytes, alignmentBytes, descriptor, aliasable, name);
+                allocation = NewAllocation(index, block, in placed, sizeBytes, alignmentBytes, descriptor, aliasable, name);
                 return true;
             }
         }
@@ -398,7 +398,7 @@ public sealed partial class ResourceHeap : IDisposable
         return placedHere;
     }
 
-    private HeapAllocation NewAllocation(int blockIndex, HeapBlock block, TlsfAllocation placed, long sizeBytes, long alignmentBytes, TextureDescriptor? descriptor, bool aliasable, string? name)
+    private HeapAllocation NewAllocation(int blockIndex, HeapBlock block, in TlsfAllocation placed, long sizeBytes, long alignmentBytes, TextureDescriptor? descriptor, bool aliasable, string? name)
     {
         int index;
         try
@@ -415,7 +415,10 @@ public sealed partial class ResourceHeap : IDisposable
         ref var slot = ref SlotAt(index);
         slot.InUse = true;
         slot.Block = blockIndex;
-        slot.Tlsf = placed;
+        // Field by field, from the fields the allocator stored one by one: a whole-struct copy reads them back
+        // with one 16-byte load, which the CPU cannot forward from the smaller stores still in flight (a
+        // store-forwarding stall, ~5 ns of the pair in perf on this workload).
+        slot.Tlsf = new TlsfAllocation(placed.OffsetBytes, placed.SizeBytes, placed.Handle, placed.Generation);
         slot.OffsetBytes = placed.OffsetBytes;
         slot.SizeBytes = sizeBytes;
         slot.AlignmentBytes = alignmentBytes;

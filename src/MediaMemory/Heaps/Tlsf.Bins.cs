@@ -110,17 +110,21 @@ public sealed partial class Tlsf
         ref var nodes = ref NodesBase();
         while (true)
         {
+            // The next non-empty class: in this first level if its map has one left, else the first of the next
+            // non-empty first level. Both are computed and one is chosen with masks, not a branch: whether the
+            // request's own first level still has a class is random per request, and so was the branch's
+            // prediction. (Masks, because the JIT does not turn conditionals inside a loop into conditional moves.)
+            // firstLevel + 1 <= FirstLevelCount < 64, so the shift is in range; the trailing-zero count is 64 when
+            // no first level is left, and 64 & 63 = 0 keeps the read in range while its mask clears it.
+            var firstLevelMap = _firstLevelBitmap & (ulong.MaxValue << (firstLevel + 1));
+            var nextFirstLevel = BitOperations.TrailingZeroCount(firstLevelMap);
+            var nextSecondLevelMap = SecondLevelBitmap(nextFirstLevel & 63) & (uint)((nextFirstLevel >> 6) - 1);
+            var moveMask = (int)(((long)secondLevelMap - 1) >> 63); // all ones when this first level has none left
+            firstLevel ^= (firstLevel ^ nextFirstLevel) & moveMask;
+            secondLevelMap |= nextSecondLevelMap & (uint)moveMask;
             if (secondLevelMap == 0)
             {
-                // firstLevel + 1 <= FirstLevelCount < 64, so the shift is in range.
-                var firstLevelMap = _firstLevelBitmap & (ulong.MaxValue << (firstLevel + 1));
-                if (firstLevelMap == 0)
-                {
-                    return NoNode;
-                }
-
-                firstLevel = BitOperations.TrailingZeroCount(firstLevelMap);
-                secondLevelMap = SecondLevelBitmap(firstLevel);
+                return NoNode;
             }
 
             var bin = (firstLevel * SecondLevelCount) + BitOperations.TrailingZeroCount(secondLevelMap);
@@ -269,14 +273,13 @@ public sealed partial class Tlsf
         var firstLevel = bin >> SecondLevelIndexLog2;
         ref var binHead = ref BinHead(bin);
         var head = binHead;
+
+        // Without a branch: an empty list has no head to link back, and the write goes to the node itself,
+        // whose link is set just after.
+        At(ref nodes, OrIfNoNode(head, node)).PreviousFree = node;
         freeNode.Bin = bin;
         freeNode.PreviousFree = NoNode;
         freeNode.NextFree = head;
-        if (head != NoNode)
-        {
-            At(ref nodes, head).PreviousFree = node;
-        }
-
         binHead = node;
         _firstLevelBitmap |= 1UL << firstLevel;
         SecondLevelBitmap(firstLevel) |= 1U << bin; // shifts of a uint use the low 5 bits: bin & 31 = sl
@@ -285,40 +288,47 @@ public sealed partial class Tlsf
 
     /// <summary>Unlinks the free node from its class's list, clearing bitmap bits when the list empties.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void RemoveFree(ref TlsfNode nodes, int node)
+    private void RemoveFree(ref TlsfNode nodes, int node) => RemoveFreeIf(ref nodes, node, -1);
+
+    /// <summary>
+    /// As <see cref="RemoveFree"/> when <paramref name="mask"/> is all ones; when it is 0 (the node is used,
+    /// or the scratch node) changes nothing: its writes go to the scratch node and its bitmap and count updates
+    /// are masked out. For <see cref="FreeCore"/>, which must not branch on whether a neighbour is free.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void RemoveFreeIf(ref TlsfNode nodes, int node, int mask)
     {
         ref var freeNode = ref At(ref nodes, node);
-        Debug.Assert(freeNode.State == TlsfNodeState.Free, "only free ranges are on the lists");
+        Debug.Assert(mask == 0 || freeNode.State == TlsfNodeState.Free, "only free ranges are on the lists");
         var previous = freeNode.PreviousFree;
         var next = freeNode.NextFree;
-        if (next != NoNode)
-        {
-            At(ref nodes, next).PreviousFree = previous;
-        }
+        var bin = freeNode.Bin; // a used node's is stale but a real class (0 if never free), so in range
+        Debug.Assert(mask == 0 || previous != NoNode || BinHead(bin) == node, "a node without a previous is its list's head");
 
-        if (previous != NoNode)
-        {
-            At(ref nodes, previous).NextFree = next;
-        }
-        else
-        {
-            var bin = freeNode.Bin;
-            Debug.Assert(BinHead(bin) == node, "a node without a previous is its list's head");
-            BinHead(bin) = next;
-            if (next == NoNode)
-            {
-                var firstLevel = bin >> SecondLevelIndexLog2;
-                var secondLevel = bin & (SecondLevelCount - 1);
-                ref var secondLevelMap = ref SecondLevelBitmap(firstLevel);
-                secondLevelMap &= ~(1U << secondLevel);
-                if (secondLevelMap == 0)
-                {
-                    _firstLevelBitmap &= ~(1UL << firstLevel);
-                }
-            }
-        }
+        // Without branches, as whether a node has list neighbours, and whether its class (and first level)
+        // empties, is random per request, and these branches were mispredicted often. A missing neighbour's
+        // write goes to the node itself, whose links are stale from here on; the head is rewritten with itself
+        // unless the node was the head. Links are NoNode (-1) or non-negative, so their sign bit says "none".
+        At(ref nodes, Select(mask, OrIfNoNode(next, node), ScratchNode)).PreviousFree = previous;
+        At(ref nodes, Select(mask, OrIfNoNode(previous, node), ScratchNode)).NextFree = next;
+        var wasHeadMask = (previous >> 31) & mask; // all ones when the node was its list's head
+        ref var binHead = ref BinHead(bin);
+        binHead ^= (binHead ^ next) & wasHeadMask;
+        var emptied = (uint)(wasHeadMask & next) >> 31; // 1 when it was the head and the last
+
+        // A uint shift uses the count's low 5 bits, so shifting by the bin shifts by its sl. When nothing was
+        // unlinked the class's map is unchanged, and a first level whose map is 0 has its bit clear already.
+        var firstLevel = bin >> SecondLevelIndexLog2;
+        ref var secondLevelMap = ref SecondLevelBitmap(firstLevel);
+        secondLevelMap &= ~(emptied << bin);
+        _firstLevelBitmap &= ~((secondLevelMap == 0 ? 1UL : 0UL) << firstLevel);
 
         // The links are left stale: a used node never reads them, and InsertFree and ReleaseNode overwrite them.
-        _freeRangeCount--;
+        _freeRangeCount += mask;
     }
+
+    /// <summary><paramref name="link"/>, or <paramref name="fallback"/> when it is <see cref="NoNode"/>, without a
+    /// branch (links are NoNode or non-negative, so the sign bit tells them apart).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int OrIfNoNode(int link, int fallback) => link ^ ((link ^ fallback) & (link >> 31));
 }

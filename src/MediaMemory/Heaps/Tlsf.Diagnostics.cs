@@ -183,7 +183,8 @@ public sealed partial class Tlsf
         }
 
         Require(spares == _spareNodeCount, $"spare count {_spareNodeCount}, list holds {spares}");
-        Require(spares + rangesSeen == _nodeCount, $"{spares} spare + {rangesSeen} ranges != {_nodeCount} slots");
+        Require(_nodes[ScratchNode].State == TlsfNodeState.Spare, "the scratch node is not spare");
+        Require(spares + rangesSeen + 1 == _nodeCount, $"{spares} spare + {rangesSeen} ranges + the scratch node != {_nodeCount} slots");
     }
 
     private long LargestFreeRangeBytes()

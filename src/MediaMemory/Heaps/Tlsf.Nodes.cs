@@ -94,16 +94,18 @@ public sealed partial class Tlsf
         return node;
     }
 
-    /// <summary>Puts a slot that no longer describes a range on the spare list.</summary>
+    /// <summary>Puts a slot that no longer describes a range on the spare list when <paramref name="mask"/> is
+    /// all ones; changes nothing when it is 0 (the writes go to the scratch node). Without a branch, for
+    /// <see cref="FreeCore"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void ReleaseNode(ref TlsfNode nodes, int node)
+    private void ReleaseNodeIf(ref TlsfNode nodes, int node, int mask)
     {
         // Only the state and the spare link are written: nothing reads a spare slot's other fields (IsLive
         // and the dumps look at the state first, TakeNode's callers overwrite them), and the pair is hot.
-        ref var spare = ref At(ref nodes, node);
+        ref var spare = ref At(ref nodes, Select(mask, node, ScratchNode));
         spare.State = TlsfNodeState.Spare;
         spare.NextFree = _spareNodeHead;
-        _spareNodeHead = node;
-        _spareNodeCount++;
+        _spareNodeHead = Select(mask, node, _spareNodeHead);
+        _spareNodeCount -= mask;
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace MediaMemory.Heaps.Internals;
 
 /// <summary>
@@ -10,7 +12,16 @@ namespace MediaMemory.Heaps.Internals;
 /// node into its size-class list while <see cref="State"/> is <see cref="TlsfNodeState.Free"/>, and into
 /// the allocator's spare-node list while it is <see cref="TlsfNodeState.Spare"/> (only
 /// <see cref="NextFree"/> is used then). Not thread-safe: owned by one <see cref="Tlsf"/>.
+/// <para>
+/// Padded from 41 to 64 bytes, a power of two, so an index becomes an offset with a shift instead of a
+/// multiply by 48 (three cycles on the chain of loads that decides each, often mispredicted, branch of a
+/// free+allocate pair). Measured on a random-size TLSF pair loop, 3 runs each: 86.5–87.2 ns → 82.8–83.1 ns.
+/// A 32-byte node (generation sharing the free-list link, state as marks in the links, the class computed
+/// again on unlink) was tried and measured slower (88.7–89.0 ns): the extra work on the unlink path cost
+/// more than the shorter index arithmetic saved. Costs 16 KiB instead of 12 KiB for the initial 256 nodes.
+/// </para>
 /// </remarks>
+[StructLayout(LayoutKind.Sequential, Size = 64)]
 internal struct TlsfNode
 {
     /// <summary>Offset of the range's first byte, in bytes; always a multiple of <see cref="Tlsf.GranularityBytes"/>.</summary>
