@@ -89,6 +89,10 @@ internal sealed class DemoWorkload
             // Stop hearing signals first, then let go of everything the session holds.
             coordinator?.Dispose();
             background.Dispose();
+
+            // A prefetch already running could still put a preview into the cache after the cache is
+            // emptied below; wait for it (it was cancelled and is short).
+            background.WhenIdleAsync().Wait(TimeSpan.FromSeconds(10), CancellationToken.None);
             session.Dispose();
             cacheRegistration.Dispose();
             scratchRegistration.Dispose();
