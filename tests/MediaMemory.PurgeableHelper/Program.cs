@@ -126,6 +126,7 @@ var result = new Dictionary<string, object>
     ["allocate_ms"] = Math.Round(allocateMs),
     ["kernel_took_mib"] = Math.Round(kernelTookBytes / (double)MiB, 1),
     ["empty"] = empty.Count,
+    ["empty_indices"] = empty,
     ["intact"] = intactMatching + intactMismatching,
     ["intact_hash_matching"] = intactMatching,
     ["intact_hash_mismatching"] = intactMismatching,
