@@ -21,6 +21,12 @@ public sealed record BudgetSnapshot(
     long ReclaimedBytes,
     int LiveTokens)
 {
+    /// <summary>
+    /// Bytes reserved now that their holders marked volatile (<see cref="MemoryBudget.SetVolatile"/>): part of
+    /// <see cref="UsedBytes"/>, in no category of <see cref="UsedByCategory"/>.
+    /// </summary>
+    public long VolatileBytes { get; init; }
+
     /// <summary>Bytes that can still be reserved without reclaiming.</summary>
     public long AvailableBytes => Math.Max(0, LimitBytes - UsedBytes);
 

@@ -83,6 +83,7 @@ public sealed class MemoryBudget
     private long _reservations;
     private long _refusals;
     private long _reclaimedBytes;
+    private long _volatileBytes;
     private IMemoryReclaimer[] _reclaimers = [];
 
     /// <summary>Creates a budget with <paramref name="limitBytes"/> bytes.</summary>
@@ -138,6 +139,13 @@ public sealed class MemoryBudget
     /// <summary>Most bytes reserved at once since the budget was made.</summary>
     public long PeakUsedBytes => Volatile.Read(ref _peakUsed);
 
+    /// <summary>
+    /// Bytes reserved now whose holder marked them volatile (<see cref="SetVolatile"/>): memory the system
+    /// may take back without asking, such as a purgeable buffer. They are part of <see cref="UsedBytes"/>
+    /// but of no category's count, so <see cref="UsedBytes"/> = the categories' sum + <see cref="VolatileBytes"/>.
+    /// </summary>
+    public long VolatileBytes => Volatile.Read(ref _volatileBytes);
+
     /// <summary>Bytes reserved now under <paramref name="category"/>.</summary>
     public long GetUsedBytes(AllocationCategory category)
     {
@@ -155,17 +163,20 @@ public sealed class MemoryBudget
         // would leave every other thread spinning).
         Span<long> used = stackalloc long[CategoryCount];
         Span<long> peaks = stackalloc long[CategoryCount];
-        long limit, usedTotal, peak, reservations, refusals, reclaimed;
+        long limit, usedTotal, peak, reservations, refusals, reclaimed, volatileBytes;
         int live;
         using (new SpinLockScope(ref _spin))
         {
             _usedByCategory.CopyTo(used);
             _peakByCategory.CopyTo(peaks);
-            (limit, usedTotal, peak, reservations, refusals, reclaimed, live) =
-                (_limit, _used, _peakUsed, _reservations, _refusals, _reclaimedBytes, _liveTokens);
+            (limit, usedTotal, peak, reservations, refusals, reclaimed, live, volatileBytes) =
+                (_limit, _used, _peakUsed, _reservations, _refusals, _reclaimedBytes, _liveTokens, _volatileBytes);
         }
 
-        return new BudgetSnapshot(limit, usedTotal, peak, used.ToArray(), peaks.ToArray(), reservations, refusals, reclaimed, live);
+        return new BudgetSnapshot(limit, usedTotal, peak, used.ToArray(), peaks.ToArray(), reservations, refusals, reclaimed, live)
+        {
+            VolatileBytes = volatileBytes,
+        };
     }
 
     /// <summary>
@@ -210,6 +221,44 @@ public sealed class MemoryBudget
         }
 
         ReleaseCore(token.Slot, token.Generation, throwIfStale: true);
+    }
+
+    /// <summary>
+    /// Moves a reservation's bytes into the volatile pool (<paramref name="isVolatile"/> true) or back to its
+    /// category (false). The bytes stay reserved either way: this changes how they are reported, not how
+    /// much is used. Returns the previous setting; setting the current one does nothing.
+    /// </summary>
+    /// <remarks>For holders whose memory the system may reclaim on its own (purgeable buffers): the
+    /// snapshot tells such bytes apart, and the holder releases the token once they are gone.</remarks>
+    /// <exception cref="InvalidOperationException">The token belongs to another budget (or is default).</exception>
+    /// <exception cref="ObjectDisposedException">The token was released.</exception>
+    public bool SetVolatile(AllocationToken token, bool isVolatile)
+    {
+        if (!ReferenceEquals(token.Budget, this))
+        {
+            throw new InvalidOperationException("the token does not belong to this budget (or is default)");
+        }
+
+        using (new SpinLockScope(ref _spin))
+        {
+            ref var entry = ref ResolveSlot(token.Slot, token.Generation);
+            var was = entry.IsVolatile;
+            if (was == isVolatile)
+            {
+                return was;
+            }
+
+            var sign = isVolatile ? 1 : -1;
+            _volatileBytes += sign * entry.Bytes;
+            _usedByCategory[entry.Category] -= sign * entry.Bytes;
+            entry.IsVolatile = isVolatile;
+            if (_usedByCategory[entry.Category] > _peakByCategory[entry.Category])
+            {
+                _peakByCategory[entry.Category] = _usedByCategory[entry.Category];
+            }
+
+            return was;
+        }
     }
 
     /// <summary>Registers a reclaimer; dispose the result to unregister it.</summary>
@@ -315,8 +364,17 @@ public sealed class MemoryBudget
             ref var entry = ref _slots[slot];
             bytes = entry.Bytes;
             _used -= bytes;
-            _usedByCategory[entry.Category] -= bytes;
-            Debug.Assert(_used >= 0 && _usedByCategory[entry.Category] >= 0, "accounting went negative");
+            if (entry.IsVolatile)
+            {
+                _volatileBytes -= bytes;
+                entry.IsVolatile = false;
+            }
+            else
+            {
+                _usedByCategory[entry.Category] -= bytes;
+            }
+
+            Debug.Assert(_used >= 0 && _usedByCategory[entry.Category] >= 0 && _volatileBytes >= 0, "accounting went negative");
             entry.InUse = false;
             // Accepted: after 2^31 − 1 reuses of one slot the generation wraps (skipping 0, which marks
             // default tokens), so a stale copy kept that long could match again.
@@ -661,6 +719,7 @@ public sealed class MemoryBudget
         public int NextFree;
         public byte Category;
         public bool InUse;
+        public bool IsVolatile; // counted in _volatileBytes instead of its category (SetVolatile)
     }
 
     private sealed class Registration(MemoryBudget budget, IMemoryReclaimer reclaimer) : IDisposable

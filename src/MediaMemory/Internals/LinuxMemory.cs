@@ -44,6 +44,16 @@ internal static unsafe partial class LinuxMemory
         }
     }
 
+    /// <summary>
+    /// <c>madvise</c> over a page-aligned range. Returns 0, or errno when the kernel refused (EINVAL for an
+    /// advice it does not know, such as <see cref="MadvFree"/> before Linux 4.5).
+    /// </summary>
+    public static int Advise(void* address, nuint lengthBytes, int advice) =>
+        Madvise((nint)address, lengthBytes, advice) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+    [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    private static partial int Madvise(nint address, nuint length, int advice);
+
     [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
     private static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, nint offset);
 

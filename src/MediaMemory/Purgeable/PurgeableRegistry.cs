@@ -1,0 +1,154 @@
+using MediaMemory.Pressure;
+
+namespace MediaMemory.Purgeable;
+
+/// <summary>
+/// Keeps a restore callback per <see cref="PurgeableBuffer"/> so that <see cref="EnsureResident"/> gives the
+/// caller its exact contents back — kept, or rebuilt from the source when the buffer was emptied — and purges
+/// volatile buffers itself at <see cref="PressureLevel.Critical"/> as a responder of stage
+/// <see cref="PressureStage.PurgeVolatile"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Why purge explicitly at Critical even on Linux, where the kernel purges volatile pages itself: the kernel
+/// takes them only when it reclaims, page by page and after the page cache, and the budget learns of it only
+/// when the buffer is next made non-volatile. At Critical the process is close to being killed, so the
+/// registry empties every volatile buffer at once (<c>MADV_DONTNEED</c>, or a free where there is no
+/// madvise): the memory is back immediately and the budget's volatile pool drops by the same bytes. Where
+/// <c>MADV_FREE</c> is missing this is the only way volatile memory is ever given back. Falling levels and
+/// Warning do nothing.
+/// </para>
+/// <para>
+/// Thread-safe: a lock guards the table of buffers (never held while a buffer's lock is taken or a callback
+/// runs). Each buffer's own lock makes making it resident and restoring it one step for other users of that
+/// buffer: no one can make it volatile or purge it while its restore runs. The registry holds its buffers
+/// strongly until <see cref="Unregister"/>; a disposed buffer left registered is skipped.
+/// </para>
+/// </remarks>
+public sealed class PurgeableRegistry : IPressureResponder
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<PurgeableBuffer, PurgeableRestore> _restores = new(ReferenceEqualityComparer.Instance);
+    private long _purgedBytes;
+    private long _restoredBuffers;
+
+    /// <summary>Creates an empty registry.</summary>
+    /// <param name="name">A name for reports and logs; "purgeable" when null.</param>
+    public PurgeableRegistry(string? name = null)
+    {
+        Name = name ?? "purgeable";
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <summary>Runs at <see cref="PressureStage.PurgeVolatile"/>.</summary>
+    public PressureStage Stage => PressureStage.PurgeVolatile;
+
+    /// <summary>Buffers registered now.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _restores.Count;
+            }
+        }
+    }
+
+    /// <summary>Bytes of registered buffers purged by <see cref="PurgeVolatile"/> (and so at Critical) since creation.</summary>
+    public long PurgedBytes => Interlocked.Read(ref _purgedBytes);
+
+    /// <summary>How many times <see cref="EnsureResident"/> rebuilt an emptied buffer.</summary>
+    public long RestoredBuffers => Interlocked.Read(ref _restoredBuffers);
+
+    /// <summary>Registers <paramref name="buffer"/> with the callback that rebuilds its contents from their source.</summary>
+    /// <exception cref="ArgumentException">The buffer is already registered.</exception>
+    /// <exception cref="ObjectDisposedException">The buffer was disposed.</exception>
+    public void Register(PurgeableBuffer buffer, PurgeableRestore restore)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        ArgumentNullException.ThrowIfNull(restore);
+        ObjectDisposedException.ThrowIf(buffer.IsDisposed, buffer);
+        lock (_gate)
+        {
+            if (!_restores.TryAdd(buffer, restore))
+            {
+                throw new ArgumentException("the buffer is already registered", nameof(buffer));
+            }
+        }
+    }
+
+    /// <summary>Forgets a buffer; returns false if it was not registered. Does not dispose it.</summary>
+    public bool Unregister(PurgeableBuffer buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        lock (_gate)
+        {
+            return _restores.Remove(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="buffer"/> non-volatile with its exact contents: kept if the system did not take
+    /// them, else rebuilt by its restore callback. Returns the state it had, as
+    /// <see cref="PurgeableBuffer.SetState"/> does: <see cref="PurgeableState.Empty"/> means it was rebuilt.
+    /// </summary>
+    /// <remarks>If the callback throws, the buffer is emptied again (never left half rebuilt) and the
+    /// exception propagates.</remarks>
+    /// <exception cref="ArgumentException">The buffer is not registered.</exception>
+    /// <exception cref="ObjectDisposedException">The buffer was disposed.</exception>
+    /// <exception cref="Budgeting.MemoryBudgetExceededException">It was empty and the budget could not grant its bytes again.</exception>
+    public PurgeableState EnsureResident(PurgeableBuffer buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        PurgeableRestore? restore;
+        lock (_gate)
+        {
+            if (!_restores.TryGetValue(buffer, out restore))
+            {
+                throw new ArgumentException("the buffer is not registered with this registry", nameof(buffer));
+            }
+        }
+
+        var previous = buffer.MakeResident(restore);
+        if (previous == PurgeableState.Empty)
+        {
+            Interlocked.Increment(ref _restoredBuffers);
+        }
+
+        return previous;
+    }
+
+    /// <summary>Empties every registered volatile buffer now; returns the budget bytes given back.</summary>
+    public long PurgeVolatile() => PurgeVolatileCore(PurgeReason.Requested);
+
+    /// <summary>At <see cref="PressureLevel.Critical"/>, purges every registered volatile buffer; otherwise does nothing.</summary>
+    public void Respond(PressureResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (response.Level == PressureLevel.Critical)
+        {
+            PurgeVolatileCore(PurgeReason.CriticalPressure);
+        }
+    }
+
+    private long PurgeVolatileCore(PurgeReason reason)
+    {
+        PurgeableBuffer[] buffers;
+        lock (_gate)
+        {
+            buffers = [.. _restores.Keys];
+        }
+
+        long released = 0;
+        foreach (var buffer in buffers)
+        {
+            released += buffer.PurgeIfVolatile(reason);
+        }
+
+        Interlocked.Add(ref _purgedBytes, released);
+        return released;
+    }
+}
