@@ -141,14 +141,14 @@ public static class CompressedFormat
     public static void Decompress(ReadOnlySpan<byte> compressed, Span<byte> destination)
     {
         var header = ReadHeader(compressed);
-        if (destination.Length != header.OriginalBytes)
-        {
-            throw new ArgumentException($"the destination holds {destination.Length} bytes; the data decompresses to {header.OriginalBytes}", nameof(destination));
-        }
-
         if (BinaryPrimitives.ReadUInt64LittleEndian(compressed[ChecksumOffset..]) != ComputeChecksum(compressed))
         {
             throw new InvalidDataException("compressed data is corrupt: checksum mismatch");
+        }
+
+        if (destination.Length != header.OriginalBytes)
+        {
+            throw new ArgumentException($"the destination holds {destination.Length} bytes; the data decompresses to {header.OriginalBytes}", nameof(destination));
         }
 
         var table = compressed.Slice(HeaderBytes, header.Chunks * 4);
