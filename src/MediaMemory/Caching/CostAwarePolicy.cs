@@ -1,0 +1,137 @@
+using MediaMemory.Caching.Internals;
+
+namespace MediaMemory.Caching;
+
+/// <summary>
+/// The default policy: GreedyDual-Size-Frequency priorities with TinyLFU admission. Cheap-to-rebuild,
+/// large, rarely requested entries leave first; a new entry is stored only if it is worth more than
+/// what it would push out.
+/// </summary>
+/// <remarks>
+/// <para>The algorithm, in steps:</para>
+/// <list type="number">
+/// <item>Every request, hit or miss, bumps the key in a count-min sketch of 4-bit counters that halves
+/// itself every 10 × width additions (TinyLFU: Einziger, Friedman &amp; Manes 2017), so frequency reflects
+/// recent history, including requests from before the entry was stored.</item>
+/// <item>Each resident entry has a priority <c>H = L + F·D</c> (GreedyDual-Size-Frequency: Cherkasova 1998),
+/// where F is the sketch's frequency (at least 1), D the cost density <c>(cost/size)^k</c> and L the
+/// inflation value: the H of the last evicted entry. Entries not requested for a while fall behind L,
+/// so GDSF ages without a clock.</item>
+/// <item>The entry of least H leaves first. Hits update no ordering (no lock on the hot path); H is
+/// recomputed lazily when an entry reaches the top of the heap having been requested since.</item>
+/// <item>Admission: a new entry must be worth more, by F·D, than each victim it would push out;
+/// otherwise the victims stay and the new value is not stored (TinyLFU's filter, with cost).</item>
+/// </list>
+/// <para>
+/// The cost exponent k (default <see cref="DefaultCostExponent"/>) weighs cost density against frequency;
+/// it was chosen by replaying the project's traces (docs/caching.md): k = 1 is classic GDSF, k &lt; 1
+/// lets frequency lead with cost as the tie-breaker, as a published cost-aware study found better.
+/// Not thread-safe by itself except <see cref="RecordAccess"/>: the cache calls the rest under its lock.
+/// </para>
+/// </remarks>
+public sealed class CostAwarePolicy : IEvictionPolicy
+{
+    /// <summary>The name <see cref="EvictionPolicies.Create"/> knows this policy by.</summary>
+    public const string PolicyName = "cost-aware";
+
+    /// <summary>The cost-density exponent k used unless another is given; from the trace replays (docs/caching.md).</summary>
+    public const double DefaultCostExponent = 1.0;
+
+    // Sketch width when only bytes bound the cache: one counter word per MiB of capacity (arbitrary: the
+    // project's media entries are 0.25–63 MiB), within 1 Ki…4 Mi words.
+    private const long BytesPerSketchWord = 1L << 20;
+
+    private readonly EntryHeap _heap = new();
+    private readonly Func<CacheEntry, double> _priorityOf;
+    private FrequencySketch _sketch = new(64);
+    private double _inflation;
+    private bool _initialized;
+
+    /// <summary>Makes the policy with <see cref="DefaultCostExponent"/>.</summary>
+    public CostAwarePolicy()
+        : this(DefaultCostExponent)
+    {
+    }
+
+    /// <summary>Makes the policy with cost exponent <paramref name="costExponent"/> (0…4; 0 ignores cost and size).</summary>
+    public CostAwarePolicy(double costExponent)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(costExponent);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(costExponent, 4.0);
+        CostExponent = costExponent;
+        _priorityOf = e => _inflation + Worth(e);
+    }
+
+    /// <summary>The cost-density exponent k.</summary>
+    public double CostExponent { get; }
+
+    /// <summary>Whether new entries must beat their victims to be stored (TinyLFU admission). Default true.</summary>
+    public bool UseAdmission { get; init; } = true;
+
+    /// <inheritdoc />
+    public string Name => PolicyName;
+
+    /// <inheritdoc />
+    public void Initialize(long capacityBytes, int capacityItems)
+    {
+        LruPolicy.InvalidOperationExceptionIf(_initialized);
+        _initialized = true;
+        var words = capacityItems > 0 ? capacityItems : capacityBytes / BytesPerSketchWord;
+        _sketch = new FrequencySketch((int)Math.Clamp(words, 1024, 1 << 22));
+    }
+
+    /// <inheritdoc />
+    public void RecordAccess(int keyHash) => _sketch.Increment(keyHash);
+
+    /// <inheritdoc />
+    public void OnAdded(CacheEntry entry, long tick)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        entry.PolicyStamp = entry.LastAccessTick;
+        entry.PolicyPriority = _priorityOf(entry);
+        entry.PolicyTieBreak = tick;
+        _heap.Add(entry);
+    }
+
+    /// <inheritdoc />
+    public void OnRemoved(CacheEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        _heap.Remove(entry);
+    }
+
+    /// <inheritdoc />
+    public CacheEntry? TakeVictim(long tick)
+    {
+        var victim = _heap.TakeMin(_priorityOf);
+        if (victim is not null)
+        {
+            // GDSF's inflation: L rises to the H of what leaves (never falls). A victim the cache puts
+            // back (pinned, or the candidate lost admission) still raised L: accepted, it only ages the rest a little.
+            _inflation = Math.Max(_inflation, victim.PolicyPriority);
+        }
+
+        return victim;
+    }
+
+    /// <inheritdoc />
+    public bool Admit(CacheEntry candidate, CacheEntry victim)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(victim);
+        return !UseAdmission || Worth(candidate) >= Worth(victim);
+    }
+
+    /// <summary>F·D: the sketch's frequency times the cost density raised to k.</summary>
+    private double Worth(CacheEntry entry)
+    {
+        double frequency = Math.Max(1, _sketch.Estimate(entry.KeyHash));
+        if (CostExponent == 0)
+        {
+            return frequency;
+        }
+
+        var density = (double)Math.Max(1, entry.CostMicros) / Math.Max(1, entry.SizeBytes);
+        return frequency * (CostExponent == 1 ? density : Math.Pow(density, CostExponent));
+    }
+}
