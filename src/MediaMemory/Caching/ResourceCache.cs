@@ -291,18 +291,21 @@ public sealed partial class ResourceCache<TKey, TValue> : IMemoryReclaimer, IPre
     private bool TryGetEntry(TKey key, [NotNullWhen(true)] out KeyedEntry<TKey, TValue>? entry)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        // One interlocked operation per request: the clock, so that recency ticks are unique and never go
+        // back. The access count and the hit/miss counters are plain increments — accepted race: under
+        // concurrent requests they can under-count by the bumps lost, which blurs statistics, never membership.
         var tick = Interlocked.Increment(ref _clock);
         if (_map.TryGetValue(key, out entry))
         {
             Volatile.Write(ref entry.LastAccessField, tick);
-            Interlocked.Increment(ref entry.AccessCountField);
+            entry.AccessCountField++;
             _policy.RecordAccess(entry.KeyHash);
-            Interlocked.Increment(ref _hits);
+            _hits++;
             return true;
         }
 
         _policy.RecordAccess(_comparer.GetHashCode(key));
-        Interlocked.Increment(ref _misses);
+        _misses++;
         return false;
     }
 

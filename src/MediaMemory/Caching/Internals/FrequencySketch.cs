@@ -7,44 +7,56 @@ namespace MediaMemory.Caching.Internals;
 /// <c>10 × width</c> additions every counter is halved, so old popularity fades.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Layout from Caffeine's block-based sketch: a key's four counters all lie in one 64-byte block (eight
+/// words), so an increment or an estimate touches one cache line, not four.
+/// </para>
+/// <para>
 /// Accepted races (written down, as the hot path takes no lock): increments are plain read-modify-writes
 /// of a 64-bit word, so two threads bumping counters in the same word at once can lose one bump, and a
 /// bump racing the halving can keep one counter unhalved. Both only blur an estimate that is already
-/// approximate; no value ever leaves 0…15.
+/// approximate; no counter ever leaves 0…15.
+/// </para>
 /// </remarks>
 internal sealed class FrequencySketch
 {
-    // Seeds from Caffeine's FrequencySketch (64-bit odd constants), one per row.
-    private static readonly ulong[] Seeds = [0xc3a5c85c97cb3127UL, 0xb492b66fbe98f273UL, 0x9ae16a3b2f90404fUL, 0xcbf29ce484222325UL];
+    private const int WordsPerBlock = 8; // 64-byte cache line / 8-byte word
 
     private readonly long[] _table;
-    private readonly int _mask;
+    private readonly int _blockMask;
     private readonly int _sampleSize;
     private int _additions;
     private int _resetting;
 
-    /// <param name="expectedEntries">Entries the cache is expected to hold; the table gets the next power of two ≥ it (at least 64 words).</param>
-    public FrequencySketch(int expectedEntries)
+    /// <param name="width">Counters wanted per row, rounded up to a power of two of at least 64; about the entries the cache holds.</param>
+    public FrequencySketch(int width)
     {
-        var words = (int)Math.Min(1 << 24, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, expectedEntries)));
+        var words = (int)Math.Min(1 << 24, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, width)));
         _table = new long[words];
-        _mask = words - 1;
+        _blockMask = (words / WordsPerBlock) - 1;
         _sampleSize = 10 * words; // Caffeine's sample: 10 × the maximum size
+        Width = words;
     }
+
+    /// <summary>Words in the table (each holds 16 counters).</summary>
+    public int Width { get; }
 
     public void Increment(int hash)
     {
-        var spread = Spread(hash);
-        var start = (int)(spread & 3) << 2; // which group of four counters in a word
+        var blockHash = Spread(hash);
+        var counterHash = Rehash(blockHash);
+        var block = (int)(blockHash & (uint)_blockMask) * WordsPerBlock;
         var added = false;
         for (var row = 0; row < 4; row++)
         {
-            var index = IndexOf(spread, row);
-            var offset = (start + row) << 2; // bit offset of this row's counter in the word
-            var word = _table[index];
+            var h = counterHash >> (row << 3);
+            var index = (int)((h >> 1) & 15);
+            var slot = block + (int)(h & 1) + (row << 1);
+            var offset = index << 2;
+            ref var word = ref _table[slot];
             if (((word >> offset) & 0xF) != 0xF)
             {
-                _table[index] = word + (1L << offset);
+                word += 1L << offset;
                 added = true;
             }
         }
@@ -57,14 +69,16 @@ internal sealed class FrequencySketch
 
     public int Estimate(int hash)
     {
-        var spread = Spread(hash);
-        var start = (int)(spread & 3) << 2;
+        var blockHash = Spread(hash);
+        var counterHash = Rehash(blockHash);
+        var block = (int)(blockHash & (uint)_blockMask) * WordsPerBlock;
         var min = 15;
         for (var row = 0; row < 4; row++)
         {
-            var offset = (start + row) << 2;
-            var count = (int)((_table[IndexOf(spread, row)] >> offset) & 0xF);
-            min = Math.Min(min, count);
+            var h = counterHash >> (row << 3);
+            var index = (int)((h >> 1) & 15);
+            var slot = block + (int)(h & 1) + (row << 1);
+            min = Math.Min(min, (int)((_table[slot] >> (index << 2)) & 0xF));
         }
 
         return min;
@@ -87,19 +101,22 @@ internal sealed class FrequencySketch
         Volatile.Write(ref _resetting, 0);
     }
 
-    private int IndexOf(ulong spread, int row)
+    // Caffeine's spread and rehash (FrequencySketch.java).
+    private static uint Spread(int hash)
     {
-        var h = (spread + Seeds[row]) * Seeds[row];
-        h += h >> 32;
-        return (int)h & _mask;
+        var x = (uint)hash;
+        x ^= x >> 17;
+        x *= 0xed5ad4bb;
+        x ^= x >> 11;
+        x *= 0xac4c1b51;
+        x ^= x >> 15;
+        return x;
     }
 
-    private static ulong Spread(int hash)
+    private static uint Rehash(uint x)
     {
-        var x = (ulong)(uint)hash;
-        x = (x ^ (x >> 17)) * 0xed5ad4bbUL;
-        x = (x ^ (x >> 11)) * 0xac4c1b51UL;
-        x = (x ^ (x >> 15)) * 0x31848babUL;
-        return x ^ (x >> 14);
+        x *= 0x31848bab;
+        x ^= x >> 14;
+        return x;
     }
 }
