@@ -81,13 +81,9 @@ public static class CacheReplay
 
         if (only is not null && only.Contains("tune"))
         {
-            foreach (var k in new[] { 0.0, 0.5, 1.0 })
-            {
-                foreach (var admission in new[] { true, false })
-                {
-                    yield return ($"cost-aware k={k} adm={admission}", (t, c, i) => ReplayOurs(t, c, i, () => new CostAwarePolicy(k) { UseAdmission = admission }));
-                }
-            }
+            yield return ("cost-aware without window", (t, c, i) => ReplayOurs(t, c, i, () => new CostAwarePolicy { NoWindow = true }));
+            yield return ("cost-aware with admission in bytes", (t, c, i) => ReplayOurs(t, c, i, () => new CostAwarePolicy { AdmitWhenBoundedInBytes = true }));
+            yield return ("cost-aware k=0.5", (t, c, i) => ReplayOurs(t, c, i, () => new CostAwarePolicy(0.5)));
         }
 
         if (only is null || only.Contains("peers"))
@@ -131,7 +127,21 @@ public static class CacheReplay
     private static (long, long) ReplayLfu(CacheTrace trace, long capacity, bool items)
     {
         var cache = new ConcurrentLfu<int, int>((int)ItemCapacity(trace, capacity, items));
-        return ReplayItems(trace, key => cache.TryGet(key, out _), (key, _) => cache.AddOrUpdate(key, key));
+        var result = ReplayItems(trace, key => cache.TryGet(key, out _), (key, _) => cache.AddOrUpdate(key, key));
+        if (!items)
+        {
+            // How many bytes the item-bounded peer really held at the end, against the byte capacity.
+            var sizes = new Dictionary<int, long>();
+            for (var i = 0; i < trace.Count; i++)
+            {
+                sizes[trace.Keys[i]] = trace.Sizes[i];
+            }
+
+            var held = cache.Keys.Sum(k => sizes[k]);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{trace.Name}: ConcurrentLfu holds {held / (double)GiB:F2} GiB at the end, capacity {capacity / (double)GiB:F0} GiB"));
+        }
+
+        return result;
     }
 
     private static (long, long) ReplayLru(CacheTrace trace, long capacity, bool items)

@@ -22,6 +22,7 @@ public abstract class CacheEntry
     internal double PolicyPriority;
     internal long PolicyStamp;
     internal long PolicyTieBreak;
+    internal bool PolicyInMain;
 
     internal int AccessCountField;
     internal long LastAccessField;

@@ -38,16 +38,24 @@ public sealed class CostAwarePolicy : IEvictionPolicy
     /// <summary>The cost-density exponent k used unless another is given; from the trace replays (docs/caching.md).</summary>
     public const double DefaultCostExponent = 1.0;
 
-    // Sketch width: the item capacity when there is one; else it starts at 1 Ki words (arbitrary) and
-    // doubles whenever the resident entries outnumber its words (as Caffeine's ensureCapacity), up to 4 Mi.
+    // Sketch width: the item capacity when there is one (as Caffeine: fewer words age faster, which was worth
+    // 3.5 points on sprite against a 1 Ki floor); else it starts at 1 Ki words (arbitrary) and doubles whenever
+    // the resident entries outnumber its words (as Caffeine's ensureCapacity), up to 4 Mi.
     private const int MinSketchWidth = 1024;
     private const int MaxSketchWidth = 1 << 22;
 
+    // Share of an item-bounded cache given to the admission window: Caffeine's initial 1 %.
+    private const int WindowPercent = 1;
+
+    private static readonly Func<CacheEntry, double> Recency = static e => e.PolicyStamp;
     private readonly EntryHeap _heap = new();
+    private readonly EntryHeap _window = new();
     private readonly Func<CacheEntry, double> _priorityOf;
     private FrequencySketch _sketch = new(64);
     private double _inflation;
     private bool _admit;
+    private bool _windowed;
+    private int _windowCapacity;
     private bool _initialized;
 
     /// <summary>Makes the policy with <see cref="DefaultCostExponent"/>.</summary>
@@ -77,13 +85,21 @@ public sealed class CostAwarePolicy : IEvictionPolicy
     /// <inheritdoc />
     public string Name => PolicyName;
 
+    // Tuning knobs for the replay harness (bench/…/Caching/CacheReplay.cs); the defaults are what it chose.
+    internal bool AdmitWhenBoundedInBytes { get; init; }
+
+    /// <summary>No admission window: an item-bounded cache then compares each new entry against its victims directly.</summary>
+    internal bool NoWindow { get; init; }
+
     /// <inheritdoc />
     public void Initialize(long capacityBytes, int capacityItems)
     {
         LruPolicy.InvalidOperationExceptionIf(_initialized);
         _initialized = true;
-        _admit = UseAdmission && capacityItems > 0;
-        _sketch = new FrequencySketch(Math.Clamp(capacityItems, MinSketchWidth, MaxSketchWidth));
+        _admit = UseAdmission && (capacityItems > 0 || AdmitWhenBoundedInBytes);
+        _windowed = _admit && capacityItems > 0 && !NoWindow;
+        _windowCapacity = Math.Max(1, capacityItems * WindowPercent / 100);
+        _sketch = new FrequencySketch(capacityItems > 0 ? Math.Min(capacityItems, MaxSketchWidth) : MinSketchWidth);
     }
 
     /// <inheritdoc />
@@ -94,10 +110,19 @@ public sealed class CostAwarePolicy : IEvictionPolicy
     {
         ArgumentNullException.ThrowIfNull(entry);
         entry.PolicyStamp = entry.LastAccessTick;
-        entry.PolicyPriority = _priorityOf(entry);
         entry.PolicyTieBreak = tick;
-        _heap.Add(entry);
-        if (_heap.Count > _sketch.Width && _sketch.Width < MaxSketchWidth)
+        if (_windowed && !entry.PolicyInMain)
+        {
+            entry.PolicyPriority = entry.PolicyStamp;
+            _window.Add(entry);
+        }
+        else
+        {
+            entry.PolicyPriority = _priorityOf(entry);
+            _heap.Add(entry);
+        }
+
+        if (_heap.Count + _window.Count > _sketch.Width && _sketch.Width < MaxSketchWidth)
         {
             // Growing forgets the counts (as Caffeine's does); hits racing the swap bump the old table: accepted.
             Volatile.Write(ref _sketch, new FrequencySketch(_sketch.Width * 2));
@@ -108,41 +133,82 @@ public sealed class CostAwarePolicy : IEvictionPolicy
     public void OnRemoved(CacheEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        _heap.Remove(entry);
+        (_windowed && !entry.PolicyInMain ? _window : _heap).Remove(entry);
     }
 
     /// <inheritdoc />
     public CacheEntry? TakeVictim(long tick)
     {
-        var victim = _heap.TakeMin(_priorityOf);
-        if (victim is not null)
+        // W-TinyLFU (Einziger et al.; Caffeine): with a window, new entries land in a small LRU window; when
+        // it overflows, its least recent entry either moves to the main region (if there is room, or if it
+        // beats the main region's victim by frequency × cost) or leaves.
+        CacheEntry? candidate = null;
+        while (_windowed && _window.Count > _windowCapacity)
         {
-            // GDSF's inflation: L rises to the H of what leaves (never falls). A victim the cache puts
-            // back (pinned, or the candidate lost admission) still raised L: accepted, it only ages the rest a little.
-            _inflation = Math.Max(_inflation, victim.PolicyPriority);
+            candidate = _window.TakeMin(Recency)!;
+            candidate.PolicyInMain = true;
+            OnAdded(candidate, candidate.PolicyTieBreak);
         }
 
+        var victim = _heap.TakeMin(_priorityOf);
+        if (victim is null)
+        {
+            return _window.TakeMin(Recency);
+        }
+
+        if (candidate is not null && !ReferenceEquals(candidate, victim) && Saving(candidate) <= Saving(victim))
+        {
+            // The newcomer from the window is worth no more than the main region's victim: it leaves instead.
+            _heap.Remove(candidate);
+            _heap.Add(victim);
+            return candidate;
+        }
+
+        return Inflate(victim);
+    }
+
+    // GDSF's inflation: L rises to the H of what leaves main (never falls). A victim the cache puts
+    // back (pinned, or the candidate lost admission) still raised L: accepted, it only ages the rest a little.
+    private CacheEntry Inflate(CacheEntry victim)
+    {
+        _inflation = Math.Max(_inflation, victim.PolicyPriority);
         return victim;
     }
 
     /// <inheritdoc />
-    public bool Admit(CacheEntry candidate, CacheEntry victim)
+    public bool Admit(CacheEntry candidate, IReadOnlyList<CacheEntry> victims)
     {
         ArgumentNullException.ThrowIfNull(candidate);
-        ArgumentNullException.ThrowIfNull(victim);
-        return !_admit || Worth(candidate) > Worth(victim);
+        ArgumentNullException.ThrowIfNull(victims);
+        if (!_admit || _windowed)
+        {
+            return true; // with a window, admission happens between the window and the main region
+        }
+
+        // Knapsack view: the candidate's expected saving (frequency × cost) against what the victims
+        // together would have saved.
+        double lost = 0;
+        for (var i = 0; i < victims.Count; i++)
+        {
+            lost += Saving(victims[i]);
+        }
+
+        return Saving(candidate) > lost;
     }
 
+    private double Saving(CacheEntry entry) => Math.Max(1, Volatile.Read(ref _sketch).Estimate(entry.KeyHash)) * (double)Math.Max(1, entry.CostMicros);
+
     /// <summary>F·D: the sketch's frequency times the cost density raised to k.</summary>
-    private double Worth(CacheEntry entry)
+    private double Worth(CacheEntry entry) => Math.Max(1, Volatile.Read(ref _sketch).Estimate(entry.KeyHash)) * Density(entry);
+
+    private double Density(CacheEntry entry)
     {
-        double frequency = Math.Max(1, _sketch.Estimate(entry.KeyHash));
         if (CostExponent == 0)
         {
-            return frequency;
+            return 1;
         }
 
         var density = (double)Math.Max(1, entry.CostMicros) / Math.Max(1, entry.SizeBytes);
-        return frequency * (CostExponent == 1 ? density : Math.Pow(density, CostExponent));
+        return CostExponent == 1 ? density : Math.Pow(density, CostExponent);
     }
 }

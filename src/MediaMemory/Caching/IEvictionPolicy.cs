@@ -34,6 +34,7 @@ public interface IEvictionPolicy
     /// <see cref="OnAdded"/>.</summary>
     CacheEntry? TakeVictim(long tick);
 
-    /// <summary>True if <paramref name="candidate"/> (not yet stored) is worth evicting <paramref name="victim"/> for.</summary>
-    bool Admit(CacheEntry candidate, CacheEntry victim);
+    /// <summary>True if <paramref name="candidate"/> (not yet stored) is worth evicting all of <paramref name="victims"/> for
+    /// (the entries the policy chose to make room for it, not empty).</summary>
+    bool Admit(CacheEntry candidate, IReadOnlyList<CacheEntry> victims);
 }

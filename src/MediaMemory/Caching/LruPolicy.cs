@@ -56,7 +56,7 @@ public sealed class LruPolicy : IEvictionPolicy
     public CacheEntry? TakeVictim(long tick) => _heap.TakeMin(Recency);
 
     /// <inheritdoc />
-    public bool Admit(CacheEntry candidate, CacheEntry victim) => true;
+    public bool Admit(CacheEntry candidate, IReadOnlyList<CacheEntry> victims) => true;
 
     internal static void InvalidOperationExceptionIf(bool initialized)
     {

@@ -101,7 +101,7 @@ public sealed partial class ResourceCache<TKey, TValue>
                     }
 
                     victims.Add(victim);
-                    if (victim.CostMicros > maxVictimCostMicros || (admit && !_policy.Admit(entry, victim)))
+                    if (victim.CostMicros > maxVictimCostMicros)
                     {
                         ok = false;
                         break;
@@ -115,6 +115,13 @@ public sealed partial class ResourceCache<TKey, TValue>
                 {
                     return ok;
                 }
+
+                if (admit && !_policy.Admit(entry, victims))
+                {
+                    return false;
+                }
+
+                admit = false; // decided once: a retry after a victim got pinned does not ask again
 
                 // Commit. A victim pinned since it was checked stays (put back below); then look again.
                 var short_ = false;

@@ -100,7 +100,7 @@ public sealed class SeedWeightedPolicy : IEvictionPolicy
     }
 
     /// <inheritdoc />
-    public bool Admit(CacheEntry candidate, CacheEntry victim) => true;
+    public bool Admit(CacheEntry candidate, IReadOnlyList<CacheEntry> victims) => true;
 
     /// <summary>The normalised score (higher leaves first); see the remarks for each term.</summary>
     internal double Score(CacheEntry entry, long tick, double window, long maxCost)
