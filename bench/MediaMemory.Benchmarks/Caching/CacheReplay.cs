@@ -82,7 +82,6 @@ public static class CacheReplay
         if (only is not null && only.Contains("tune"))
         {
             yield return ("cost-aware without window", (t, c, i) => ReplayOurs(t, c, i, () => new CostAwarePolicy { NoWindow = true }));
-            yield return ("cost-aware with admission in bytes", (t, c, i) => ReplayOurs(t, c, i, () => new CostAwarePolicy { AdmitWhenBoundedInBytes = true }));
             yield return ("cost-aware k=0.5", (t, c, i) => ReplayOurs(t, c, i, () => new CostAwarePolicy(0.5)));
         }
 
