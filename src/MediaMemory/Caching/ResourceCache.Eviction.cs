@@ -1,0 +1,253 @@
+using MediaMemory.Budgeting;
+using MediaMemory.Caching.Internals;
+
+namespace MediaMemory.Caching;
+
+/// <summary>Storing and evicting: everything that changes membership, under the cache's lock.</summary>
+public sealed partial class ResourceCache<TKey, TValue>
+{
+    /// <summary>Stores a new entry; if it is not stored, disposes its value. Values evicted for it are disposed after the lock.</summary>
+    /// <param name="entry">The new entry (not yet visible).</param>
+    /// <param name="admit">Ask the policy whether the entry beats each victim.</param>
+    /// <param name="maxVictimCostMicros">Never evict an entry whose cost exceeds this (prefetch's rule).</param>
+    /// <param name="pin">Store it pinned once (for the lease of the caller that built it).</param>
+    private bool Store(KeyedEntry<TKey, TValue> entry, bool admit, long maxVictimCostMicros, bool pin)
+    {
+        var released = TakeReleasedList();
+        bool stored;
+        lock (_lock)
+        {
+            stored = !_disposed && StoreLocked(entry, admit, maxVictimCostMicros, pin, released);
+        }
+
+        if (!stored)
+        {
+            Interlocked.Increment(ref _rejections);
+            entry.DisposeValue();
+        }
+
+        DisposeReleased(released);
+        return stored;
+    }
+
+    private bool StoreLocked(KeyedEntry<TKey, TValue> entry, bool admit, long maxVictimCostMicros, bool pin, List<KeyedEntry<TKey, TValue>> released)
+    {
+        if (_map.TryGetValue(entry.Key, out var old))
+        {
+            // A new value for a resident key always replaces it: the key is evidently wanted.
+            DetachLocked(old, CacheRemovalReason.Replaced, released);
+            admit = false;
+        }
+
+        if (!MakeRoomLocked(entry, admit, maxVictimCostMicros, released))
+        {
+            return false;
+        }
+
+        // The budget may be tighter than the capacity (other holders, a lowered limit): evict more,
+        // without admission, until the bytes are available, so the reservation is not refused (a refusal
+        // is an event, a log line and a metric) when the cache itself could make room.
+        while (entry.SizeBytes > 0 && _budget.AvailableBytes < entry.SizeBytes && EvictLocked(1, CacheRemovalReason.Evicted, released) > 0)
+        {
+        }
+
+        if (!_budget.TryReserve(entry.SizeBytes, AllocationCategory.CacheTextures, Priority.Low, out var token))
+        {
+            return false;
+        }
+
+        entry.Token = token;
+        if (pin)
+        {
+            entry.State = 1;
+        }
+
+        _map[entry.Key] = entry;
+        _policy.OnAdded(entry, entry.CreatedTick);
+        _bytes += entry.SizeBytes;
+        _count++;
+        _stores++;
+        return true;
+    }
+
+    /// <summary>
+    /// Evicts until the entry fits the capacity (bytes and items). Victims are first taken from the
+    /// policy and checked (admission, the cost bound); only if all pass are they evicted, so a refused
+    /// candidate costs the cache nothing: the victims go back.
+    /// </summary>
+    private bool MakeRoomLocked(KeyedEntry<TKey, TValue> entry, bool admit, long maxVictimCostMicros, List<KeyedEntry<TKey, TValue>> released)
+    {
+        var victims = t_victims ??= [];
+        var skipped = t_skipped ??= [];
+        var ok = true;
+        try
+        {
+            while (true)
+            {
+                long freed = 0;
+                var dropped = 0;
+                while (_bytes - freed + entry.SizeBytes > CapacityBytes || (CapacityItems > 0 && _count - dropped + 1 > CapacityItems))
+                {
+                    if (_policy.TakeVictim(entry.CreatedTick) is not KeyedEntry<TKey, TValue> victim)
+                    {
+                        ok = false;
+                        break;
+                    }
+
+                    if (victim.IsPinned)
+                    {
+                        skipped.Add(victim);
+                        continue;
+                    }
+
+                    victims.Add(victim);
+                    if (victim.CostMicros > maxVictimCostMicros)
+                    {
+                        ok = false;
+                        break;
+                    }
+
+                    freed += victim.SizeBytes;
+                    dropped++;
+                }
+
+                if (!ok || victims.Count == 0)
+                {
+                    return ok;
+                }
+
+                if (admit && !_policy.Admit(entry, victims))
+                {
+                    return false;
+                }
+
+                admit = false; // decided once: a retry after a victim got pinned does not ask again
+
+                // Commit. A victim pinned since it was checked stays (put back below); then look again.
+                var short_ = false;
+                foreach (var victim in victims)
+                {
+                    if (victim.TryMarkEvicted())
+                    {
+                        EvictedLocked(victim, CacheRemovalReason.Evicted, released);
+                    }
+                    else
+                    {
+                        skipped.Add(victim);
+                        short_ = true;
+                    }
+                }
+
+                victims.Clear();
+                if (!short_)
+                {
+                    return true;
+                }
+            }
+        }
+        finally
+        {
+            PutBackLocked(victims);
+            PutBackLocked(skipped);
+        }
+    }
+
+    /// <summary>Evicts unpinned entries in the policy's order until <paramref name="bytesWanted"/> are gone; returns the bytes.</summary>
+    private long Evict(long bytesWanted, CacheRemovalReason reason)
+    {
+        var released = TakeReleasedList();
+        long freed;
+        lock (_lock)
+        {
+            freed = EvictLocked(bytesWanted, reason, released);
+        }
+
+        DisposeReleased(released);
+        return freed;
+    }
+
+    /// <summary>Evicts until <paramref name="bytesWanted"/> bytes are gone or only pinned entries remain.
+    /// Returns the bytes; an entry of size 0 counts as 1 so that a call for 1 byte evicts at least one entry.</summary>
+    private long EvictLocked(long bytesWanted, CacheRemovalReason reason, List<KeyedEntry<TKey, TValue>> released)
+    {
+        var skipped = t_skipped ??= [];
+        long freed = 0;
+        long progress = 0;
+        try
+        {
+            while (progress < bytesWanted && _policy.TakeVictim(_clock) is KeyedEntry<TKey, TValue> victim)
+            {
+                if (!victim.TryMarkEvicted())
+                {
+                    skipped.Add(victim);
+                    continue;
+                }
+
+                EvictedLocked(victim, reason, released);
+                freed += victim.SizeBytes;
+                progress += Math.Max(1, victim.SizeBytes);
+            }
+        }
+        finally
+        {
+            PutBackLocked(skipped);
+        }
+
+        return freed;
+    }
+
+    private void PutBackLocked(List<KeyedEntry<TKey, TValue>> entries)
+    {
+        foreach (var entry in entries)
+        {
+            _policy.OnAdded(entry, entry.CreatedTick);
+        }
+
+        entries.Clear();
+    }
+
+    /// <summary>Accounts a victim already marked removed (unpinned) and taken from the policy.</summary>
+    private void EvictedLocked(KeyedEntry<TKey, TValue> victim, CacheRemovalReason reason, List<KeyedEntry<TKey, TValue>> released)
+    {
+        _map.TryRemove(new KeyValuePair<TKey, KeyedEntry<TKey, TValue>>(victim.Key, victim));
+        _bytes -= victim.SizeBytes;
+        _count--;
+        _removals[(int)reason]++;
+        victim.Token.Dispose(); // under the lock: the budget's accounting must drop before the next reservation
+        released.Add(victim);
+    }
+
+    /// <summary>Takes a resident entry out whatever its pins; a pinned one keeps its bytes and value until its last lease.</summary>
+    private void DetachLocked(KeyedEntry<TKey, TValue> entry, CacheRemovalReason reason, List<KeyedEntry<TKey, TValue>> released)
+    {
+        _map.TryRemove(new KeyValuePair<TKey, KeyedEntry<TKey, TValue>>(entry.Key, entry));
+        _policy.OnRemoved(entry);
+        _bytes -= entry.SizeBytes;
+        _count--;
+        _removals[(int)reason]++;
+        if (entry.MarkRemoved())
+        {
+            entry.Token.Dispose();
+            released.Add(entry);
+        }
+    }
+
+    private static List<KeyedEntry<TKey, TValue>> TakeReleasedList()
+    {
+        var list = t_released ?? [];
+        t_released = null;
+        return list;
+    }
+
+    /// <summary>Disposes the values of released entries, outside the lock, and returns the list to its slot.</summary>
+    private static void DisposeReleased(List<KeyedEntry<TKey, TValue>> released)
+    {
+        foreach (var entry in released)
+        {
+            entry.DisposeValue();
+        }
+
+        released.Clear();
+        t_released = released;
+    }
+}

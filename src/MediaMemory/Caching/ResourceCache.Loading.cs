@@ -1,0 +1,175 @@
+using MediaMemory.Caching.Internals;
+
+namespace MediaMemory.Caching;
+
+/// <summary>Building values: single-flight creation on a miss, and prefetch on background work.</summary>
+public sealed partial class ResourceCache<TKey, TValue>
+{
+    /// <summary>Predictions at or below this probability are not prefetched (the 0.7).</summary>
+    public const double PrefetchThreshold = 0.7;
+
+    /// <summary>
+    /// Returns a pinned lease on <paramref name="key"/>'s value, building it with <paramref name="factory"/>
+    /// on a miss. Concurrent misses on one key build it once (single flight): the others wait for that
+    /// build and pin its result. A built value is always stored (its caller holds it; admission applies to
+    /// <see cref="Set"/>), evicting by the policy to make room.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="factory">Builds the value with its size and cost; the cache owns the value it returns.</param>
+    /// <param name="cancellationToken">Cancels this caller's wait (and the build, if this caller runs it).</param>
+    /// <returns>A lease; dispose it when done with the value.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The factory declared a negative size or cost, or a size above the capacity (its value is disposed).</exception>
+    /// <exception cref="InvalidOperationException">The budget refused the bytes even after the cache evicted all it could.</exception>
+    /// <exception cref="ObjectDisposedException">The cache was disposed.</exception>
+    public async ValueTask<CacheLease<TValue>> GetOrCreateAsync(
+        TKey key, Func<TKey, CancellationToken, ValueTask<CacheItem<TValue>>> factory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(factory);
+        while (true)
+        {
+            if (TryPin(key, out var lease))
+            {
+                return lease;
+            }
+
+            var mine = new TaskCompletionSource<KeyedEntry<TKey, TValue>?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var flight = _inflight.GetOrAdd(key, mine.Task);
+            if (flight != mine.Task)
+            {
+                var built = await flight.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (built is not null && built.TryPin())
+                {
+                    return new CacheLease<TValue>(built);
+                }
+
+                continue; // the build was cancelled, not stored, or already evicted: look again
+            }
+
+            try
+            {
+                // Another flight may have stored the key between the lookup and the registration.
+                if (_map.TryGetValue(key, out var resident) && resident.TryPin())
+                {
+                    mine.TrySetResult(resident);
+                    return new CacheLease<TValue>(resident);
+                }
+
+                var entry = await BuildAsync(key, factory, cancellationToken).ConfigureAwait(false);
+                if (!Store(entry, admit: false, maxVictimCostMicros: long.MaxValue, pin: true))
+                {
+                    ObjectDisposedException.ThrowIf(_disposed, this);
+                    throw new InvalidOperationException(
+                        $"cache '{Name}' could not store {entry.SizeBytes} bytes for a built value: budget '{_budget.Name}' refused them after the cache evicted what it could");
+                }
+
+                mine.TrySetResult(entry);
+                return new CacheLease<TValue>(entry);
+            }
+            catch (OperationCanceledException)
+            {
+                mine.TrySetResult(null); // waiters build it themselves rather than inherit this caller's cancellation
+                throw;
+            }
+            catch (Exception ex)
+            {
+                mine.TrySetException(ex);
+                throw;
+            }
+            finally
+            {
+                _inflight.TryRemove(new KeyValuePair<TKey, Task<KeyedEntry<TKey, TValue>?>>(key, mine.Task));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Schedules the creation of predicted entries with probability above <see cref="PrefetchThreshold"/>,
+    /// most probable first, on the <see cref="ResourceCacheOptions.BackgroundWork"/> (which pauses at
+    /// Warning and cancels at Critical). Keys already resident or being built are skipped. A prefetched
+    /// value is stored only if no entry whose recreation cost exceeds the prediction's worth
+    /// (probability × the new value's cost) has to be evicted for it; otherwise it is disposed.
+    /// </summary>
+    /// <returns>How many predictions were scheduled.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A probability outside 0…1 or NaN.</exception>
+    /// <exception cref="InvalidOperationException">The options named no <see cref="ResourceCacheOptions.BackgroundWork"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The cache (or the background work) was disposed.</exception>
+    public int Prefetch(IEnumerable<PrefetchPrediction<TKey>> predictions, Func<TKey, CancellationToken, ValueTask<CacheItem<TValue>>> factory)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        ArgumentNullException.ThrowIfNull(factory);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var background = _background ?? throw new InvalidOperationException($"cache '{Name}' has no BackgroundWork to prefetch on; set ResourceCacheOptions.BackgroundWork");
+        var seen = new HashSet<TKey>(_comparer);
+        var chosen = new List<PrefetchPrediction<TKey>>();
+        foreach (var prediction in predictions)
+        {
+            if (double.IsNaN(prediction.Probability) || prediction.Probability < 0 || prediction.Probability > 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(predictions), prediction.Probability, $"the probability of key '{prediction.Key}' must be within 0…1");
+            }
+
+            ArgumentNullException.ThrowIfNull(prediction.Key, nameof(predictions));
+            if (prediction.Probability > PrefetchThreshold && seen.Add(prediction.Key) && !_map.ContainsKey(prediction.Key) && !_inflight.ContainsKey(prediction.Key))
+            {
+                chosen.Add(prediction);
+            }
+        }
+
+        // Stable: equally probable predictions keep the caller's order.
+        foreach (var prediction in chosen.OrderByDescending(p => p.Probability))
+        {
+            _ = background.Enqueue("prefetch", token => PrefetchOneAsync(prediction, factory, token));
+        }
+
+        return chosen.Count;
+    }
+
+    private async Task PrefetchOneAsync(PrefetchPrediction<TKey> prediction, Func<TKey, CancellationToken, ValueTask<CacheItem<TValue>>> factory, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var mine = new TaskCompletionSource<KeyedEntry<TKey, TValue>?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_disposed || _map.ContainsKey(prediction.Key) || !_inflight.TryAdd(prediction.Key, mine.Task))
+        {
+            return;
+        }
+
+        KeyedEntry<TKey, TValue>? stored = null;
+        try
+        {
+            var entry = await BuildAsync(prediction.Key, factory, cancellationToken).ConfigureAwait(false);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                entry.DisposeValue();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var worthMicros = (long)(prediction.Probability * entry.CostMicros);
+            if (Store(entry, admit: false, maxVictimCostMicros: worthMicros, pin: false))
+            {
+                stored = entry;
+            }
+        }
+        finally
+        {
+            // Waiters of a prefetch that failed or was not stored build the value themselves.
+            mine.TrySetResult(stored);
+            _inflight.TryRemove(new KeyValuePair<TKey, Task<KeyedEntry<TKey, TValue>?>>(prediction.Key, mine.Task));
+        }
+    }
+
+    /// <summary>Runs the factory and validates what it declared; a bad declaration disposes the value and throws.</summary>
+    private async ValueTask<KeyedEntry<TKey, TValue>> BuildAsync(TKey key, Func<TKey, CancellationToken, ValueTask<CacheItem<TValue>>> factory, CancellationToken cancellationToken)
+    {
+        var item = await factory(key, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return CreateEntry(key, item.Value, item.SizeBytes, item.CostMicros);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            (item.Value as IDisposable)?.Dispose();
+            throw;
+        }
+    }
+}
