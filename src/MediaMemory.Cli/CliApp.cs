@@ -19,6 +19,7 @@ internal static class CliApp
             DemoCommand.Create(context),
             PlanAliasingCommand.Create(context),
             BenchCommand.Create(context),
+            CacheCommand.Create(context),
         };
 
         var parsed = root.Parse(args);

@@ -1,0 +1,106 @@
+using System.IO.Compression;
+using System.Text.Json;
+
+namespace MediaMemory.Tests.Cli;
+
+public sealed class CacheReplayCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("mediamem-replay-").FullName;
+
+    [Fact]
+    public void Gli_MatchesThePublishedFigures_AndTheDefaultKeepsUpWithConcurrentLfu()
+    {
+        var trace = SharedData.Files("traces", "gli.trace.gz").Single();
+        var json = CliRunner.RunJson("cache", "replay", trace, "--capacity-items", "1000", "--json");
+
+        Assert.Equal(6015, json.GetProperty("requests").GetInt32());
+        Assert.Equal(2529, json.GetProperty("unique_keys").GetInt32());
+        Assert.Equal(1000, json.GetProperty("capacity_items").GetInt32());
+        var results = json.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("policy").GetString()!);
+        Assert.Equal(["cost-aware", "lru", "seed-weighted", "bitfaster-lfu", "bitfaster-lru", "memorycache", "belady"], results.Keys);
+        Assert.Equal(["cost-aware"], results.Values.Where(r => r.GetProperty("default").GetBoolean()).Select(r => r.GetProperty("policy").GetString()));
+
+        double Hit(string policy) => results[policy].GetProperty("hit_ratio").GetDouble();
+
+        // Published (traces README): ConcurrentLfu about 50.6 %, Belady's optimum 53.1 %.
+        Assert.InRange(Hit("bitfaster-lfu"), 0.495, 0.515);
+        Assert.InRange(Hit("belady"), 0.525, 0.537);
+        Assert.All(results.Values, r => Assert.True(r.GetProperty("hit_ratio").GetDouble() <= Hit("belady") + 1e-9, r.ToString()));
+        Assert.True(Hit("cost-aware") >= Hit("bitfaster-lfu") - 0.02, $"default {Hit("cost-aware")} vs ConcurrentLfu {Hit("bitfaster-lfu")}");
+
+        // Unit-size, unit-cost trace: all three ratios are the same number.
+        Assert.All(results.Values, r => Assert.Equal(r.GetProperty("hit_ratio").GetDouble(), r.GetProperty("cost_saved_ratio").GetDouble(), 5));
+    }
+
+    [Fact]
+    public void SizedTrace_UsesBytes_GivesItemPeersTheMeanSizeCount_AndHasNoBelady()
+    {
+        var path = Write("small.csv", "key,size_bytes,cost\na,100,10\nb,300,1\na,100,10\nc,100,5\na,100,10\nb,300,1\n");
+        var json = CliRunner.RunJson("cache", "replay", path, "--capacity", "400", "--policy", "all", "--json");
+
+        Assert.Equal(400, json.GetProperty("capacity_bytes").GetInt64());
+        Assert.Equal(3, json.GetProperty("item_peers_capacity_items").GetInt32()); // 400 B at a mean of 166.7 B is 2, raised to BitFaster's minimum
+        var results = json.GetProperty("results").EnumerateArray().ToList();
+        Assert.DoesNotContain(results, r => r.GetProperty("policy").GetString() == "belady");
+
+        // LRU with 400 bytes: a, b miss; a hits; c misses (a, b, c = 500 > 400 evicts b); a hits; b misses.
+        var lru = results.Single(r => r.GetProperty("policy").GetString() == "lru");
+        Assert.Equal(2.0 / 6, lru.GetProperty("hit_ratio").GetDouble(), 4);
+        Assert.Equal(200.0 / 1000, lru.GetProperty("byte_hit_ratio").GetDouble(), 4);
+        Assert.Equal(20.0 / 37, lru.GetProperty("cost_saved_ratio").GetDouble(), 4);
+    }
+
+    [Fact]
+    public void OnePolicy_RunsOnlyThatOne()
+    {
+        // With 3 slots, MIN keeps 1 and 2 past 3 and 4 (needed later than 1 and 2): hits on 1, 2, 1.
+        var path = Write("keys.trace", "1\n2\n*\n3\n1\n4\n2\n1\n");
+        var json = CliRunner.RunJson("cache", "replay", path, "--capacity-items", "3", "--policy", "belady", "--json");
+        var result = Assert.Single(json.GetProperty("results").EnumerateArray());
+        Assert.Equal("belady", result.GetProperty("policy").GetString());
+        Assert.Equal(3.0 / 7, result.GetProperty("hit_ratio").GetDouble(), 5);
+    }
+
+    [Fact]
+    public void GzipAndBinaryTraces_AreRead()
+    {
+        var gz = Path.Combine(_directory, "orm-test.trace.gz");
+        using (var file = File.Create(gz))
+        using (var zip = new GZipStream(file, CompressionLevel.Fastest))
+        {
+            foreach (var key in new[] { 7, 8, 7, 7 })
+            {
+                zip.Write([(byte)(key >> 24), (byte)(key >> 16), (byte)(key >> 8), (byte)key]);
+            }
+        }
+
+        var json = CliRunner.RunJson("cache", "replay", gz, "--capacity-items", "4", "--policy", "lru", "--json");
+        Assert.Equal("BinaryInt32", json.GetProperty("format").GetString());
+        Assert.Equal(0.5, json.GetProperty("results")[0].GetProperty("hit_ratio").GetDouble(), 5);
+    }
+
+    [Fact]
+    public void BadInput_IsOneLineOnStderrWithExitCode2()
+    {
+        var sized = Write("sized.csv", "key,size_bytes,cost\na,1,1\n");
+        var keys = Write("keys.trace", "1\n2\n");
+        CliRunner.AssertUsageError("does not exist", "cache", "replay", Path.Combine(_directory, "missing.trace"), "--capacity-items", "10", "--json");
+        CliRunner.AssertUsageError("not both", "cache", "replay", keys, "--capacity-items", "10", "--capacity", "1MiB", "--json");
+        CliRunner.AssertUsageError("unknown policy 'fifo'", "cache", "replay", keys, "--capacity-items", "10", "--policy", "fifo", "--json");
+        CliRunner.AssertUsageError("give --capacity SIZE", "cache", "replay", sized, "--capacity-items", "10", "--json");
+        CliRunner.AssertUsageError("give --capacity-items N", "cache", "replay", keys, "--capacity", "1MiB", "--json");
+        CliRunner.AssertUsageError("out of range", "cache", "replay", keys, "--capacity-items", "-3", "--json");
+        CliRunner.AssertUsageError("line 3 'b,-5,1'", "cache", "replay", Write("bad.csv", "key,size_bytes,cost\na,1,1\nb,-5,1\n"), "--capacity", "1MiB", "--json");
+        CliRunner.AssertUsageError("unknown trace format", "cache", "replay", Write("mystery.dat", "hello world, this is not a trace at all\n"), "--capacity-items", "10", "--json");
+        CliRunner.AssertUsageError("holds no requests", "cache", "replay", Write("empty.csv", "key,size_bytes,cost\n"), "--capacity", "1MiB", "--json");
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_directory, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+}
