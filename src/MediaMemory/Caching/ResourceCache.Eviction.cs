@@ -32,6 +32,14 @@ public sealed partial class ResourceCache<TKey, TValue>
 
     private bool StoreLocked(KeyedEntry<TKey, TValue> entry, bool admit, long maxVictimCostMicros, bool pin, List<KeyedEntry<TKey, TValue>> released)
     {
+        // Give nothing up for a store that cannot succeed: when the budget is tighter than the entry,
+        // check first that evicting what may be evicted (unpinned, within the cost bound) could make
+        // room; otherwise the key's old value and other entries would be dropped for a refusal.
+        if (entry.SizeBytes > _budget.AvailableBytes && entry.SizeBytes > _budget.AvailableBytes + ObtainableBytesLocked(entry.Key, maxVictimCostMicros))
+        {
+            return false;
+        }
+
         if (_map.TryGetValue(entry.Key, out var old))
         {
             // A new value for a resident key always replaces it: the key is evidently wanted.
@@ -47,7 +55,8 @@ public sealed partial class ResourceCache<TKey, TValue>
         // The budget may be tighter than the capacity (other holders, a lowered limit): evict more,
         // without admission, until the bytes are available, so the reservation is not refused (a refusal
         // is an event, a log line and a metric) when the cache itself could make room.
-        while (entry.SizeBytes > 0 && _budget.AvailableBytes < entry.SizeBytes && EvictLocked(1, CacheRemovalReason.Evicted, released) > 0)
+        // A prefetch (cost-bounded) never takes this path: its victims are only those MakeRoomLocked checked.
+        while (maxVictimCostMicros == long.MaxValue && entry.SizeBytes > 0 && _budget.AvailableBytes < entry.SizeBytes && EvictLocked(1, CacheRemovalReason.Evicted, released) > 0)
         {
         }
 
@@ -68,6 +77,23 @@ public sealed partial class ResourceCache<TKey, TValue>
         _count++;
         _stores++;
         return true;
+    }
+
+    /// <summary>Bytes the cache could give back for a store of <paramref name="key"/>: unpinned entries within the
+    /// cost bound, and the key's own old value (replaced, whatever its cost) unless pinned. O(entries); only
+    /// asked when the budget is tighter than the new entry.</summary>
+    private long ObtainableBytesLocked(TKey key, long maxVictimCostMicros)
+    {
+        long bytes = 0;
+        foreach (var (k, resident) in _map)
+        {
+            if (!resident.IsPinned && (resident.CostMicros <= maxVictimCostMicros || _comparer.Equals(k, key)))
+            {
+                bytes += resident.SizeBytes;
+            }
+        }
+
+        return bytes;
     }
 
     /// <summary>
