@@ -33,6 +33,7 @@ internal sealed class LibraryCacheReplay : IReplayCache
 {
     private static readonly object Value = new();
     private readonly ResourceCache<long, object> _cache;
+    private readonly long _capacityBytes;
 
     public LibraryCacheReplay(string policy, ReplayPlan plan)
     {
@@ -40,6 +41,7 @@ internal sealed class LibraryCacheReplay : IReplayCache
         var options = plan.CapacityBytes is { } bytes
             ? new ResourceCacheOptions { CapacityBytes = bytes, PolicyName = policy }
             : new ResourceCacheOptions { CapacityItems = plan.PeerItems, CapacityBytes = plan.PeerItems, PolicyName = policy };
+        _capacityBytes = options.CapacityBytes;
         _cache = new ResourceCache<long, object>(new MemoryBudget(options.CapacityBytes), options);
     }
 
@@ -47,7 +49,14 @@ internal sealed class LibraryCacheReplay : IReplayCache
 
     public bool TryGet(in TraceRequest request) => _cache.TryGet(request.Key, out _);
 
-    public void Add(in TraceRequest request) => _cache.Set(request.Key, Value, request.SizeBytes, (long)Math.Round(request.Cost));
+    public void Add(in TraceRequest request)
+    {
+        // An object larger than the whole cache is not cached (a miss every time), as MemoryCache declines it.
+        if (request.SizeBytes <= _capacityBytes)
+        {
+            _cache.Set(request.Key, Value, request.SizeBytes, (long)Math.Round(request.Cost));
+        }
+    }
 
     public void Dispose() => _cache.Dispose();
 }

@@ -262,8 +262,10 @@ internal static unsafe partial class LinuxEvents
                     }
                 }
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException)
+            catch (Exception ex)
             {
+                // Whatever the handler threw (an observer's bug included) ends this thread and marks the
+                // source unavailable; an exception escaping a thread would end the process.
                 _onFailure(ex.Message.ReplaceLineEndings(" ").Trim());
             }
         }

@@ -108,11 +108,14 @@ public sealed class BackgroundWork : IPressureResponder, IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _queue.Enqueue(item);
-        }
 
-        if (cancellationToken.CanBeCanceled)
-        {
-            item.Registration = cancellationToken.Register(() => CancelQueued(item));
+            // Registered before anyone can dequeue the item (that needs this lock), so the run disposes
+            // the real registration. A token cancelled already runs CancelQueued here, which takes the
+            // (re-entrant) lock and removes the item.
+            if (cancellationToken.CanBeCanceled)
+            {
+                item.Registration = cancellationToken.Register(() => CancelQueued(item));
+            }
         }
 
         StartWhatCan();
@@ -171,7 +174,8 @@ public sealed class BackgroundWork : IPressureResponder, IDisposable
         return queued.Length + running;
     }
 
-    /// <summary>A task that completes when nothing is queued or running (immediately if so now).</summary>
+    /// <summary>A task that completes when nothing is running and nothing queued can start: the queue is empty,
+    /// or the scheduler is paused (immediately if so now).</summary>
     public Task WhenIdleAsync()
     {
         lock (_gate)

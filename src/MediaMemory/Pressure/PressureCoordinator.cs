@@ -54,6 +54,9 @@ public sealed class PressureCoordinator : IDisposable
     private volatile PressureLevel _level;
     private volatile ThermalState _thermal;
 
+    // The thread draining changes now, so Dispose can wait for it (unless it is that thread).
+    private Thread? _drainer;
+
     // When the sources' highest level first fell below _level (a timestamp), or null; and what said so.
     private long? _lowerSince;
     private SignalChangedEventArgs<PressureLevel>? _lowerCause;
@@ -191,7 +194,10 @@ public sealed class PressureCoordinator : IDisposable
         Post(Change.Recheck());
     }
 
-    /// <summary>Stops listening, disposes the sources and the timer. Responders are not disposed.</summary>
+    /// <summary>
+    /// Stops listening, disposes the sources and the timer, and waits for a response in progress on
+    /// another thread to end (no responder starts after this returns). Responders are not disposed.
+    /// </summary>
     public void Dispose()
     {
         ISignalSource<PressureLevel>[] pressure;
@@ -209,6 +215,12 @@ public sealed class PressureCoordinator : IDisposable
         }
 
         _fallTimer.Dispose();
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _drainer) is { } drainer && drainer != Thread.CurrentThread)
+        {
+            spin.SpinOnce();
+        }
+
         foreach (var source in pressure)
         {
             source.Changed -= OnPressureChanged;
@@ -269,6 +281,7 @@ public sealed class PressureCoordinator : IDisposable
             }
 
             _draining = true;
+            _drainer = Thread.CurrentThread;
         }
 
         while (true)
@@ -279,6 +292,7 @@ public sealed class PressureCoordinator : IDisposable
                 if (_disposed || !_pending.TryDequeue(out next))
                 {
                     _draining = false;
+                    _drainer = null;
                     _pending.Clear();
                     return;
                 }
@@ -328,6 +342,7 @@ public sealed class PressureCoordinator : IDisposable
         if (highest > _level)
         {
             _lowerSince = null;
+            _lowerCause = null;
             // Attribute the rise to the source that stands highest (the cause may be another source's change).
             Respond(highest, _thermal, cause is not null && cause.Current == highest ? cause : Synthesize(top, _level, highest));
         }
@@ -362,13 +377,14 @@ public sealed class PressureCoordinator : IDisposable
 
         var (highest, top) = Highest<PressureLevel, IPressureSource>(_pressureSources);
         _lowerSince = null;
+        var said = _lowerCause;
+        _lowerCause = null;
         if (highest >= _level)
         {
             return;
         }
 
         // The fall is decided now: latency counts from this decision, not from the source's signal 2 s ago.
-        var said = _lowerCause;
         var source = said?.Source ?? top?.Name ?? "hysteresis";
         var reading = $"{said?.Reading ?? top?.LastReading ?? string.Empty} (every source below {_level} for {_options.Hysteresis.TotalMilliseconds:0} ms)".Trim();
         var now = _time.GetTimestamp();
@@ -440,6 +456,11 @@ public sealed class PressureCoordinator : IDisposable
         List<string>? failed = null;
         foreach (var responder in Volatile.Read(ref _responders))
         {
+            if (Volatile.Read(ref _disposed))
+            {
+                break; // Dispose is waiting: no responder starts after it returns.
+            }
+
             var begin = _time.GetTimestamp();
             try
             {

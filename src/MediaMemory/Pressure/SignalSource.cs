@@ -13,6 +13,7 @@ public abstract class SignalSource<TState> : ISignalSource<TState>
     where TState : struct, Enum
 {
     private readonly Lock _gate = new();
+    private readonly Lock _lifecycle = new();
     private TState _current;
     private string _lastReading = string.Empty;
     private SourceAvailability _availability = SourceAvailability.NotStarted;
@@ -99,34 +100,39 @@ public abstract class SignalSource<TState> : ISignalSource<TState>
     /// <inheritdoc />
     public void Start()
     {
-        lock (_gate)
+        // The lifecycle lock spans OnStart and OnStop, so a Dispose racing a Start waits for the start to
+        // finish and then stops what it opened (threads, descriptors, timers) instead of missing them.
+        lock (_lifecycle)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_started)
+            lock (_gate)
             {
-                return;
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_started)
+                {
+                    return;
+                }
+
+                _started = true;
             }
 
-            _started = true;
-        }
-
-        SourceAvailability availability;
-        try
-        {
-            availability = OnStart();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            availability = SourceAvailability.Unavailable(OneLine(ex.Message));
-            if (Logger is not null)
+            SourceAvailability availability;
+            try
             {
-                PressureLog.SourceUnavailable(Logger, Name, availability.Detail);
+                availability = OnStart();
             }
-        }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                availability = SourceAvailability.Unavailable(OneLine(ex.Message));
+                if (Logger is not null)
+                {
+                    PressureLog.SourceUnavailable(Logger, Name, availability.Detail);
+                }
+            }
 
-        lock (_gate)
-        {
-            _availability = availability;
+            lock (_gate)
+            {
+                _availability = availability;
+            }
         }
     }
 
@@ -155,22 +161,25 @@ public abstract class SignalSource<TState> : ISignalSource<TState>
     /// <summary>Releases the source.</summary>
     protected virtual void Dispose(bool disposing)
     {
-        bool stop;
-        lock (_gate)
+        lock (_lifecycle)
         {
-            if (_disposed)
+            bool stop;
+            lock (_gate)
             {
-                return;
+                if (_disposed)
+                {
+                    return;
+                }
+
+                _disposed = true;
+                stop = _started;
+                _availability = _availability.IsAvailable ? SourceAvailability.Unavailable("stopped") : _availability;
             }
 
-            _disposed = true;
-            stop = _started;
-            _availability = _availability.IsAvailable ? SourceAvailability.Unavailable("stopped") : _availability;
-        }
-
-        if (disposing && stop)
-        {
-            OnStop();
+            if (disposing && stop)
+            {
+                OnStop();
+            }
         }
     }
 

@@ -51,6 +51,17 @@ public sealed class CacheReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public void AnObjectLargerThanTheCapacity_IsAlwaysAMiss_NotAFailure()
+    {
+        var path = Write("big.csv", "key,size_bytes,cost\na,100,1\nhuge,5000,1\na,100,1\nhuge,5000,1\n");
+        var json = CliRunner.RunJson("cache", "replay", path, "--capacity", "1000", "--json");
+        // The byte-bounded caches never hold it; the item-bounded peers count it as one item and may.
+        var byteBounded = json.GetProperty("results").EnumerateArray().Where(r => !r.GetProperty("policy").GetString()!.StartsWith("bitfaster", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, byteBounded.Count);
+        Assert.All(byteBounded, r => Assert.Equal(0.25, r.GetProperty("hit_ratio").GetDouble(), 5));
+    }
+
+    [Fact]
     public void OnePolicy_RunsOnlyThatOne()
     {
         // With 3 slots, MIN keeps 1 and 2 past 3 and 4 (needed later than 1 and 2): hits on 1, 2, 1.

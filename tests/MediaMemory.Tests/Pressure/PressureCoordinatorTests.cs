@@ -282,6 +282,30 @@ public sealed class PressureCoordinatorTests
     }
 
     [Fact]
+    public async Task Dispose_WaitsForAResponseInProgress_AndNoResponderStartsAfterIt()
+    {
+        var budget = new MemoryBudget(GiB);
+        var coordinator = new PressureCoordinator(budget, new PressureCoordinatorOptions { Hysteresis = TimeSpan.Zero });
+        using var inside = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var later = new RecordingResponder("later", PressureStage.CompactHeaps);
+        coordinator.Register(new RecordingResponder("slow", PressureStage.Compress) { OnRespond = _ => { inside.Set(); release.Wait(TimeSpan.FromSeconds(20)); } });
+        coordinator.Register(later);
+        var source = new ManualSource();
+        coordinator.AddSource(source);
+        coordinator.Start();
+
+        var signalling = Task.Run(() => source.Set(PressureLevel.Warning), TestContext.Current.CancellationToken);
+        Assert.True(inside.Wait(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken));
+        var disposing = Task.Run(coordinator.Dispose, TestContext.Current.CancellationToken);
+        Assert.False(await Task.WhenAny(disposing, Task.Delay(200, TestContext.Current.CancellationToken)) == disposing, "Dispose returned while a responder was running");
+
+        release.Set();
+        await Task.WhenAll(signalling, disposing).WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        Assert.Empty(later.Responses);
+    }
+
+    [Fact]
     public void AddingTheSameSourceTwice_IsRefused()
     {
         using var coordinator = Policy(new MemoryBudget(GiB));

@@ -98,4 +98,22 @@ public sealed class SignalSourceTests
         source.Dispose();
         Assert.Equal(0, source.StopCalls);
     }
+
+    [Fact]
+    public async Task Dispose_DuringAStart_WaitsForIt_AndStopsWhatItOpened()
+    {
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var source = new ManualSource { StartBehaviour = () => { entered.Set(); release.Wait(TimeSpan.FromSeconds(20)); return SourceAvailability.Available("opened"); } };
+        var starting = Task.Run(source.Start, TestContext.Current.CancellationToken);
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken));
+
+        var disposing = Task.Run(source.Dispose, TestContext.Current.CancellationToken);
+        Assert.False(await Task.WhenAny(disposing, Task.Delay(200, TestContext.Current.CancellationToken)) == disposing, "Dispose returned while Start was still opening");
+        Assert.Equal(0, source.StopCalls);
+
+        release.Set();
+        await Task.WhenAll(starting, disposing).WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        Assert.Equal(1, source.StopCalls);
+    }
 }
