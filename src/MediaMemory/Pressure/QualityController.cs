@@ -13,9 +13,11 @@ namespace MediaMemory.Pressure;
 public sealed class QualityController : IPressureResponder
 {
     private readonly Lock _gate = new();
+    private readonly Lock _notify = new();
     private readonly ILogger? _logger;
     private Action<double>[] _subscribers = [];
     private double _scale = 1.0;
+    private double _told = 1.0; // the scale subscribers were last told (under _notify)
 
     /// <summary>Creates a controller at full quality.</summary>
     /// <param name="minimum">The scale at Critical, in (0, 0.5].</param>
@@ -94,9 +96,28 @@ public sealed class QualityController : IPressureResponder
             }
 
             _scale = scale;
-            subscribers = _subscribers;
         }
 
+        // One notifier at a time, each telling the scale as it is now: two concurrent changes cannot
+        // leave a subscriber's last value different from Scale.
+        lock (_notify)
+        {
+            lock (_gate)
+            {
+                scale = _scale;
+                subscribers = _subscribers;
+            }
+
+            if (scale != _told)
+            {
+                _told = scale;
+                Notify(subscribers, scale);
+            }
+        }
+    }
+
+    private void Notify(Action<double>[] subscribers, double scale)
+    {
         foreach (var subscriber in subscribers)
         {
             try

@@ -200,6 +200,11 @@ public sealed class CgroupMemorySource : SignalSource<PressureLevel>, IPressureS
 
         lock (_levelGate)
         {
+            if (_stopped)
+            {
+                return -1; // Marked unavailable (a failed usage read): report nothing more.
+            }
+
             var held = now < _eventUntil ? _eventLevel : PressureLevel.Normal;
             if (level >= held)
             {
