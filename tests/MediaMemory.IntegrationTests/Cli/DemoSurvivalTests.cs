@@ -28,7 +28,10 @@ public sealed class DemoSurvivalTests
         Assert.Equal(limit / 2, budget);
         var peak = root.GetProperty("peak_used_bytes").GetInt64();
         Assert.True(peak <= budget, $"peak {peak} above budget {budget}");
-        Assert.True(root.GetProperty("reclaimed_bytes").GetInt64() > 0, "the budget never had to reclaim");
+        // Memory was given back, by the budget's reclaim for higher-priority requests or, when the
+        // cgroup's usage crossed a threshold first, by the pressure responses (the cache empties itself).
+        var released = root.GetProperty("pressure_events").EnumerateArray().Sum(e => e.GetProperty("released_bytes").GetInt64());
+        Assert.True(root.GetProperty("reclaimed_bytes").GetInt64() + released > 0, $"nothing was ever given back: {result.Output}");
         var rss = root.GetProperty("peak_rss_bytes").GetInt64();
         Assert.True(rss < limit, $"peak RSS {rss} reached the limit {limit}");
         Assert.True(sandbox.PeakUsageBytes() is not { } charged || charged <= limit, $"cgroup peak {sandbox.PeakUsageBytes()} above {limit}");
