@@ -34,6 +34,7 @@ internal static class DemoCommand
         var outside = CommonOptions.Size("--outside-growth", "Memory the rest of the app takes outside the budget, really allocated and written, growing steadily to this size by 3/4 of the run.");
         var pressureScript = CommonOptions.Script<PressureLevel>("--pressure-script", "Scripted pressure on top of the real sources, e.g. '1s:warning,2s:critical,3s:normal' (times since the start; ms, s or m).");
         var thermalScript = CommonOptions.Script<ThermalState>("--thermal-script", "Scripted heat on top of the real sources, e.g. '1s:fair,2s:critical,4s:nominal'.");
+        var scriptedOnly = new Option<bool>("--scripted-only") { Description = "Hear only the scripts, not the real sources (PSI is system-wide, so another process's stall would change the run): for repeatable runs." };
         var command = new Command("demo", "Run a photo/video editing session with real native buffers (100 MP photos, 4K/8K frames, previews) inside one memory budget that follows memory pressure and heat.")
         {
             json,
@@ -45,6 +46,7 @@ internal static class DemoCommand
             outside,
             pressureScript,
             thermalScript,
+            scriptedOnly,
         };
         command.SetAction(result => Run(context, new DemoArguments(
             result.GetValue(device)!,
@@ -54,7 +56,8 @@ internal static class DemoCommand
             result.GetValue(noBudget),
             result.GetValue(outside),
             result.GetValue(pressureScript),
-            result.GetValue(thermalScript)), result.GetValue(json)));
+            result.GetValue(thermalScript),
+            result.GetValue(scriptedOnly)), result.GetValue(json)));
         return command;
     }
 
@@ -65,9 +68,9 @@ internal static class DemoCommand
             throw new UsageException($"--seconds: {a.Seconds} is out of range; use 1…{MaxSeconds}");
         }
 
-        if (a.NoBudget && (a.Budget is not null || a.PressureScript is not null || a.ThermalScript is not null))
+        if (a.NoBudget && (a.Budget is not null || a.PressureScript is not null || a.ThermalScript is not null || a.ScriptedOnly))
         {
-            throw new UsageException("--no-budget runs without a budget and without pressure responses; it cannot be combined with --budget, --pressure-script or --thermal-script");
+            throw new UsageException("--no-budget runs without a budget and without pressure responses; it cannot be combined with --budget, --pressure-script, --thermal-script or --scripted-only");
         }
 
         var limits = MemoryLimits.Detect();
@@ -91,7 +94,7 @@ internal static class DemoCommand
         var workload = new DemoWorkload(new DemoOptions(budgetBytes, a.Seconds, a.Seed)
         {
             OutsideGrowthBytes = a.OutsideGrowth?.Bytes ?? 0,
-            CreateCoordinator = a.NoBudget ? null : DemoPressure.Factory(limits.EffectiveLimitBytes, device, a.Budget?.Bytes, a.PressureScript, a.ThermalScript),
+            CreateCoordinator = a.NoBudget ? null : DemoPressure.Factory(limits.EffectiveLimitBytes, device, a.Budget?.Bytes, a.PressureScript, a.ThermalScript, realSources: !a.ScriptedOnly),
         });
         DemoResult result;
         if (json || !context.Console.Profile.Capabilities.Interactive)
@@ -236,7 +239,8 @@ internal static class DemoCommand
         bool NoBudget,
         ByteSize? OutsideGrowth,
         SignalScript<PressureLevel>? PressureScript,
-        SignalScript<ThermalState>? ThermalScript);
+        SignalScript<ThermalState>? ThermalScript,
+        bool ScriptedOnly);
 
     private static string SnakeCase(string name) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
 }

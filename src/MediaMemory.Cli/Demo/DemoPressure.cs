@@ -14,7 +14,9 @@ internal static class DemoPressure
     /// </summary>
     /// <remarks>
     /// The sources: PSI, the memory cgroup, the GC's memory load and the thermal zones — each reports
-    /// itself unavailable where the machine lacks it — and the scripts when given. The budget's own use
+    /// itself unavailable where the machine lacks it — and the scripts when given. With
+    /// <c>--scripted-only</c> only the scripts: PSI is system-wide, so another process's stall would
+    /// otherwise change a run that must be repeatable (tests, recorded demos). The budget's own use
     /// (<see cref="BudgetSource"/>) is not one of them: this workload fills its budget on purpose (the
     /// preview cache grows until the budget reclaims it), so "the budget is 95 % used" is its normal
     /// state here, not pressure.
@@ -24,7 +26,8 @@ internal static class DemoPressure
         DeviceProfile device,
         long? budgetOverride,
         SignalScript<PressureLevel>? pressureScript,
-        SignalScript<ThermalState>? thermalScript) =>
+        SignalScript<ThermalState>? thermalScript,
+        bool realSources = true) =>
         budget =>
         {
             var policy = PressureCoordinatorOptions.ForPolicy(effectiveLimitBytes, device);
@@ -35,15 +38,19 @@ internal static class DemoPressure
             var coordinator = new PressureCoordinator(budget, options);
             try
             {
-                coordinator.AddSource(new LinuxPsiSource());
-                coordinator.AddSource(new CgroupMemorySource());
-                coordinator.AddSource(new GcMemoryLoadSource());
+                if (realSources)
+                {
+                    coordinator.AddSource(new LinuxPsiSource());
+                    coordinator.AddSource(new CgroupMemorySource());
+                    coordinator.AddSource(new GcMemoryLoadSource());
+                    coordinator.AddSource(new LinuxThermalSource());
+                }
+
                 if (pressureScript is not null)
                 {
                     coordinator.AddSource(new ScriptedSource(pressureScript));
                 }
 
-                coordinator.AddSource(new LinuxThermalSource());
                 if (thermalScript is not null)
                 {
                     coordinator.AddSource(new ScriptedThermalSource(thermalScript));

@@ -8,7 +8,7 @@ public sealed class DemoCommandTests
     [Fact]
     public void Json_StaysWithinTheBudgetAndReportsWhatHappened()
     {
-        var json = CliRunner.RunJson("demo", "--json", "--seconds", "1", "--budget", "768MiB");
+        var json = CliRunner.RunJson("demo", "--json", "--seconds", "1", "--budget", "768MiB", "--scripted-only");
 
         var budget = json.GetProperty("budget_bytes").GetInt64();
         var peak = json.GetProperty("peak_used_bytes").GetInt64();
@@ -45,7 +45,7 @@ public sealed class DemoCommandTests
     [Fact]
     public void Json_WithABudgetSmallerThanAPhoto_RefusesThePhotoAndKeepsRunning()
     {
-        var json = CliRunner.RunJson("demo", "--json", "--seconds", "1", "--budget", "256MiB");
+        var json = CliRunner.RunJson("demo", "--json", "--seconds", "1", "--budget", "256MiB", "--scripted-only");
 
         Assert.True(json.GetProperty("refusals").GetInt64() > 0);
         Assert.Equal(0, json.GetProperty("photos_opened").GetInt64());
@@ -75,13 +75,14 @@ public sealed class DemoCommandTests
     [InlineData("--budget", "512MiB")]
     [InlineData("--pressure-script", "1s:warning")]
     [InlineData("--thermal-script", "1s:fair")]
-    public void NoBudget_CannotBeCombinedWithABudgetOrScripts(string option, string value) =>
-        CliRunner.AssertUsageError("--no-budget", "demo", "--json", "--no-budget", option, value);
+    [InlineData("--scripted-only", null)]
+    public void NoBudget_CannotBeCombinedWithABudgetOrScripts(string option, string? value) =>
+        CliRunner.AssertUsageError("--no-budget", [.. new[] { "demo", "--json", "--no-budget", option, value }.OfType<string>()]);
 
     [Fact]
     public void PressureScript_IsRespondedTo_AndTheBudgetFollowsTheLevel()
     {
-        var json = CliRunner.RunJson("demo", "--json", "--seconds", "2", "--budget", "512MiB", "--pressure-script", "100ms:warning,300ms:critical");
+        var json = CliRunner.RunJson("demo", "--json", "--seconds", "2", "--budget", "512MiB", "--pressure-script", "100ms:warning,300ms:critical", "--scripted-only");
 
         var events = EventsFrom(json, "script");
         Assert.Equal(["warning", "critical"], events.Select(e => e.GetProperty("level").GetString()));
@@ -95,7 +96,7 @@ public sealed class DemoCommandTests
         Assert.Equal(512L << 19, json.GetProperty("budget_bytes").GetInt64());
         Assert.True(json.GetProperty("peak_used_bytes").GetInt64() <= 512L << 20);
         Assert.Equal(0.25, json.GetProperty("quality_at_end").GetDouble());
-        Assert.Contains("script", json.GetProperty("sources").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal(["script"], json.GetProperty("sources").EnumerateArray().Select(s => s.GetString()));
 
         // Going to Critical released what the cache held, by the budget's own accounting.
         Assert.True(events[1].GetProperty("released_bytes").GetInt64() > 0, "Critical released nothing");
@@ -105,7 +106,7 @@ public sealed class DemoCommandTests
     [Fact]
     public void ThermalScript_CriticalHeatIsLowPower()
     {
-        var json = CliRunner.RunJson("demo", "--json", "--seconds", "1", "--budget", "512MiB", "--thermal-script", "0ms:serious,200ms:critical");
+        var json = CliRunner.RunJson("demo", "--json", "--seconds", "1", "--budget", "512MiB", "--thermal-script", "0ms:serious,200ms:critical", "--scripted-only");
 
         var events = EventsFrom(json, "thermal-script");
         Assert.Equal(["serious", "critical"], events.Select(e => e.GetProperty("thermal").GetString()));
@@ -116,6 +117,18 @@ public sealed class DemoCommandTests
         Assert.InRange(events[0].GetProperty("budget_bytes").GetInt64(), serious - 2, serious + 2);
         Assert.True(events[1].GetProperty("budget_bytes").GetInt64() < events[0].GetProperty("budget_bytes").GetInt64());
         Assert.Equal(0.25, json.GetProperty("quality_at_end").GetDouble());
+    }
+
+    [Fact]
+    public void WithoutScriptedOnly_TheRealSourcesRun()
+    {
+        var json = CliRunner.RunJson("demo", "--json", "--seconds", "1", "--budget", "256MiB");
+        var sources = json.GetProperty("sources").EnumerateArray().Select(s => s.GetString()).ToList();
+        Assert.Contains("gc", sources);
+        if (File.Exists("/proc/pressure/memory"))
+        {
+            Assert.Contains("psi", sources);
+        }
     }
 
     [Fact]
@@ -137,7 +150,7 @@ public sealed class DemoCommandTests
     [Fact]
     public void OutsideGrowth_IsReallyHeldByTheEnd_AndOutsideTheBudget()
     {
-        var json = CliRunner.RunJson("demo", "--json", "--seconds", "1", "--budget", "256MiB", "--outside-growth", "64MiB");
+        var json = CliRunner.RunJson("demo", "--json", "--seconds", "1", "--budget", "256MiB", "--outside-growth", "64MiB", "--scripted-only");
 
         Assert.Equal(64L << 20, json.GetProperty("outside_growth_bytes").GetInt64());
         Assert.Equal(64L << 20, json.GetProperty("outside_bytes_at_end").GetInt64());
