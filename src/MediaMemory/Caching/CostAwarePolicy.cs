@@ -60,7 +60,6 @@ public sealed class CostAwarePolicy : IEvictionPolicy
     private readonly Func<CacheEntry, double> _priorityOf;
     private FrequencySketch _sketch = new(64);
     private double _inflation;
-    private bool _admit;
     private bool _windowed;
     private int _windowCapacity;
     private long _windowCapacityBytes;
@@ -93,10 +92,6 @@ public sealed class CostAwarePolicy : IEvictionPolicy
     /// <inheritdoc />
     public string Name => PolicyName;
 
-    /// <summary>For the replay harness (bench/…/Caching/CacheReplay.cs): no window. An item-bounded cache then
-    /// compares each new entry's F·cost against its victims' directly; a byte-bounded one is plain GDSF.</summary>
-    internal bool NoWindow { get; init; }
-
     /// <inheritdoc />
     public void Initialize(long capacityBytes, int capacityItems)
     {
@@ -104,15 +99,14 @@ public sealed class CostAwarePolicy : IEvictionPolicy
         _initialized = true;
         if (capacityItems > 0)
         {
-            _windowed = UseAdmission && !NoWindow;
-            _admit = UseAdmission && NoWindow;
+            _windowed = UseAdmission;
             _duel = true;
             _windowCapacity = Math.Max(1, capacityItems * WindowPercent / 100);
             _windowCapacityBytes = long.MaxValue;
         }
         else
         {
-            _windowed = !NoWindow;
+            _windowed = true;
             _duel = false;
             _windowCapacity = int.MaxValue;
             _windowCapacityBytes = capacityBytes / 100 * BytesWindowPercent;
@@ -216,24 +210,13 @@ public sealed class CostAwarePolicy : IEvictionPolicy
     }
 
     /// <inheritdoc />
+    /// <remarks>Always true: admission happens between the window and the main region (the duel in
+    /// <see cref="TakeVictim"/>), not when an entry first arrives.</remarks>
     public bool Admit(CacheEntry candidate, IReadOnlyList<CacheEntry> victims)
     {
         ArgumentNullException.ThrowIfNull(candidate);
         ArgumentNullException.ThrowIfNull(victims);
-        if (!_admit)
-        {
-            return true; // with a window, admission happens between the window and the main region
-        }
-
-        // Knapsack view: the candidate's expected saving (frequency × cost) against what the victims
-        // together would have saved.
-        double lost = 0;
-        for (var i = 0; i < victims.Count; i++)
-        {
-            lost += Saving(victims[i]);
-        }
-
-        return Saving(candidate) > lost;
+        return true;
     }
 
     private double Saving(CacheEntry entry) => Math.Max(1, Volatile.Read(ref _sketch).Estimate(entry.KeyHash)) * (double)Math.Max(1, entry.CostMicros);
