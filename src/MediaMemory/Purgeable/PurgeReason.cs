@@ -11,4 +11,7 @@ public enum PurgeReason
 
     /// <summary>The pressure response purged it at <see cref="Pressure.PressureLevel.Critical"/>.</summary>
     CriticalPressure = 2,
+
+    /// <summary>The budget asked the registry (as a reclaimer) for memory for a request of higher priority.</summary>
+    BudgetReclaim = 3,
 }

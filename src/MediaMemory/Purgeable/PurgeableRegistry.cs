@@ -1,3 +1,4 @@
+using MediaMemory.Budgeting;
 using MediaMemory.Pressure;
 
 namespace MediaMemory.Purgeable;
@@ -25,7 +26,7 @@ namespace MediaMemory.Purgeable;
 /// strongly until <see cref="Unregister"/>; a disposed buffer left registered is skipped.
 /// </para>
 /// </remarks>
-public sealed class PurgeableRegistry : IPressureResponder
+public sealed class PurgeableRegistry : IPressureResponder, IMemoryReclaimer
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<PurgeableBuffer, PurgeableRestore> _restores = new(ReferenceEqualityComparer.Instance);
@@ -41,6 +42,31 @@ public sealed class PurgeableRegistry : IPressureResponder
 
     /// <inheritdoc />
     public string Name { get; }
+
+    /// <summary>
+    /// As a reclaimer (register it with <see cref="MemoryBudget.RegisterReclaimer"/>): <see cref="Priority.Low"/>.
+    /// Volatile contents are the cheapest memory to give up — their owner already said it can rebuild
+    /// them — so a request of any higher priority that does not fit purges volatile buffers first.
+    /// </summary>
+    public Priority Priority => Priority.Low;
+
+    /// <summary>Bytes of the registered buffers that are volatile now.</summary>
+    public long ReclaimableBytes
+    {
+        get
+        {
+            long bytes = 0;
+            foreach (var buffer in Snapshot())
+            {
+                if (!buffer.IsDisposed && buffer.State == PurgeableState.Volatile)
+                {
+                    bytes += buffer.SizeBytes;
+                }
+            }
+
+            return bytes;
+        }
+    }
 
     /// <summary>Runs at <see cref="PressureStage.PurgeVolatile"/>.</summary>
     public PressureStage Stage => PressureStage.PurgeVolatile;
@@ -134,21 +160,31 @@ public sealed class PurgeableRegistry : IPressureResponder
         }
     }
 
-    private long PurgeVolatileCore(PurgeReason reason)
-    {
-        PurgeableBuffer[] buffers;
-        lock (_gate)
-        {
-            buffers = [.. _restores.Keys];
-        }
+    /// <summary>Purges volatile buffers, in registration order, until about <paramref name="bytesWanted"/> are given back.</summary>
+    public long Reclaim(long bytesWanted, ReclaimReason reason) => PurgeVolatileCore(PurgeReason.BudgetReclaim, bytesWanted);
 
+    private long PurgeVolatileCore(PurgeReason reason, long bytesWanted = long.MaxValue)
+    {
         long released = 0;
-        foreach (var buffer in buffers)
+        foreach (var buffer in Snapshot())
         {
+            if (released >= bytesWanted)
+            {
+                break;
+            }
+
             released += buffer.PurgeIfVolatile(reason);
         }
 
         Interlocked.Add(ref _purgedBytes, released);
         return released;
+    }
+
+    private PurgeableBuffer[] Snapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _restores.Keys];
+        }
     }
 }
