@@ -63,9 +63,6 @@ internal sealed class Trace
     /// <summary>True when requests carry sizes (capacities are then in bytes).</summary>
     public bool HasSizes => Format is TraceFormat.MediaCsv or TraceFormat.TimeIdSize;
 
-    /// <summary>True when requests carry recreation costs.</summary>
-    public bool HasCosts => Format is TraceFormat.MediaCsv or TraceFormat.AddressPenalties;
-
     /// <summary>Reads a trace, detecting the format by name, then by content.</summary>
     /// <exception cref="InvalidDataException">The file is not a trace this reads; the message names the line.</exception>
     public static Trace Load(string path)

@@ -68,6 +68,7 @@ internal sealed class DemoWorkload
         var random = new Random(_options.Seed);
         var session = new Session { Quality = quality };
         PressureCoordinator? coordinator = null;
+        string[] sources = [];
         DemoResult result;
         try
         {
@@ -80,6 +81,7 @@ internal sealed class DemoWorkload
                 coordinator.Register(scratch);
                 quality.Subscribe(scale => cache.Scale = scale);
                 coordinator.Start();
+                sources = ActiveSources(coordinator);
             }
 
             result = RunLoop(budget, cache, scratch, background, outside, random, session, progress, cancellationToken);
@@ -110,17 +112,17 @@ internal sealed class DemoWorkload
             InitialLimitBytes = _options.BudgetBytes,
             LowestLimitBytes = Interlocked.Read(ref lowestLimit),
             PressureEvents = coordinator?.Events ?? [],
-            Sources = coordinator is null ? [] : ActiveSources(coordinator),
+            Sources = sources,
             QualityAtEnd = quality.Scale,
             Prefetches = background.CompletedCount,
             PrefetchesCancelled = background.CancelledCount,
         };
     }
 
+    /// <summary>The sources that started for real (taken right after the start, while they run).</summary>
     private static string[] ActiveSources(PressureCoordinator coordinator) =>
-        [.. coordinator.PressureSources.Select(s => (s.Name, s.Availability)).Concat(coordinator.ThermalSources.Select(s => (s.Name, s.Availability)))
-            .Where(s => s.Availability.IsAvailable || s.Availability.Detail == "stopped")
-            .Select(s => s.Name)];
+        [.. coordinator.PressureSources.Where(s => s.Availability.IsAvailable).Select(s => s.Name)
+            .Concat(coordinator.ThermalSources.Where(s => s.Availability.IsAvailable).Select(s => s.Name))];
 
     private static void InterlockedMin(ref long target, long value)
     {
