@@ -62,8 +62,8 @@ public sealed class MemoryBudget
     [ThreadStatic]
     private static RefusalReason t_lastRefusal;
 
-    // Not readonly: SpinLock is a mutable struct and must never be copied.
-    private SpinLock _spin = new(enableThreadOwnerTracking: false);
+    // Not readonly: SpinLatch is a mutable struct and must never be copied.
+    private SpinLatch _spin;
 
     // Guards registration only (copy-on-write of _reclaimers, which reclaims read without a lock).
     private readonly Lock _registrationLock = new();

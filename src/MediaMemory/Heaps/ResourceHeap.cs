@@ -33,13 +33,13 @@ public sealed partial class ResourceHeap : IDisposable
     // Slot table growth: room for 64 live allocations to start (arbitrary), doubled when full.
     private const int InitialSlots = 64;
 
-    // Not readonly: SpinLock is a mutable struct and must never be copied. A spin lock released by a
+    // Not readonly: SpinLatch is a mutable struct and must never be copied. A spin lock released by a
     // store, like the budget's (see SpinLockScope): a Lock round trip costs ~23 ns here, and an allocate
     // + free pair takes the lock twice. Nothing slow runs under it on the allocate/free paths: blocks are
     // reserved, mapped and unmapped outside it; only the rare doubling of the slot table or of a TLSF
     // node array allocates under it (accepted: once per new high-water mark of live allocations).
     // Trim, Defragment and Dispose do hold it while they work; allocating threads wait meanwhile.
-    private SpinLock _spin = new(enableThreadOwnerTracking: false);
+    private SpinLatch _spin;
     private readonly MemoryBudget _budget;
     private readonly ResourceHeapOptions _options;
     private readonly IDisposable? _reclaimerRegistration;
