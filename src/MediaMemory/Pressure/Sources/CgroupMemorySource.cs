@@ -21,9 +21,14 @@ namespace MediaMemory.Pressure;
 /// </list>
 /// </summary>
 /// <remarks>
-/// Thread-safe. The poll thread and the timer both end in <see cref="Update"/>, which computes the combined level and
-/// reports it under one lock, so two reports cannot overtake each other. A file that cannot be read after start
-/// (the cgroup was removed) marks the source unavailable.
+/// Thread-safe. The poll thread and the timer both end in <see cref="Update"/>, which computes the combined level
+/// under a lock and numbers it, and then in <see cref="Publish"/>, which reports it outside the lock: a report runs
+/// the observers (a coordinator's responders, which may take milliseconds, or dispose the coordinator and so this
+/// source, which joins the poll thread), and a thread holding the lock there would block the other thread on it for
+/// that long, or for ever. Two threads publishing at once may report out of order for a moment, but each checks
+/// after its report whether a newer level was computed meanwhile and then reports that one, so the last report is
+/// always the newest level. A file that cannot be read after start (the cgroup was removed) marks the source
+/// unavailable.
 /// </remarks>
 public sealed class CgroupMemorySource : SignalSource<PressureLevel>, IPressureSource
 {
@@ -41,6 +46,12 @@ public sealed class CgroupMemorySource : SignalSource<PressureLevel>, IPressureS
     private string _eventReading = string.Empty;
     private long _eventUntil;
     private bool _stopped;
+
+    // The newest combined level Update computed, numbered so Publish can tell whether it reported the newest.
+    private PressureLevel _desiredLevel;
+    private string _desiredReading = string.Empty;
+    private long _desiredAt;
+    private long _desiredVersion;
 
     /// <summary>Creates the source for the cgroup of <paramref name="options"/> (this process's own by default); nothing is
     /// opened until <see cref="SignalSource{TState}.Start"/>.</summary>
@@ -198,11 +209,18 @@ public sealed class CgroupMemorySource : SignalSource<PressureLevel>, IPressureS
             return -1;
         }
 
+        UpdateOnWake(level, reading, now);
+        Publish();
+        return -1;
+    }
+
+    private void UpdateOnWake(PressureLevel level, string reading, long now)
+    {
         lock (_levelGate)
         {
             if (_stopped)
             {
-                return -1; // Marked unavailable (a failed usage read): report nothing more.
+                return; // Marked unavailable (a failed usage read): report nothing more.
             }
 
             var held = now < _eventUntil ? _eventLevel : PressureLevel.Normal;
@@ -220,8 +238,6 @@ public sealed class CgroupMemorySource : SignalSource<PressureLevel>, IPressureS
 
             Update(now);
         }
-
-        return -1;
     }
 
     private void Tick()
@@ -246,7 +262,10 @@ public sealed class CgroupMemorySource : SignalSource<PressureLevel>, IPressureS
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
         {
             MarkUnavailableAndStop(ex.Message.ReplaceLineEndings(" "));
+            return;
         }
+
+        Publish();
     }
 
     // Under _levelGate: the combined level is the higher of the held event level and the usage level.
@@ -255,11 +274,45 @@ public sealed class CgroupMemorySource : SignalSource<PressureLevel>, IPressureS
         var eventLevel = now < _eventUntil ? _eventLevel : PressureLevel.Normal;
         if (eventLevel > _usageLevel)
         {
-            Report(eventLevel, _eventReading, now);
+            SetDesired(eventLevel, _eventReading, now);
         }
         else
         {
-            Report(_usageLevel, _usageReading.Length > 0 ? _usageReading : "no event", now);
+            SetDesired(_usageLevel, _usageReading.Length > 0 ? _usageReading : "no event", now);
+        }
+    }
+
+    // Under _levelGate.
+    private void SetDesired(PressureLevel level, string reading, long at)
+    {
+        _desiredLevel = level;
+        _desiredReading = reading;
+        _desiredAt = at;
+        _desiredVersion++;
+    }
+
+    // Not under _levelGate (see the class remarks): reports the newest level until no newer one was computed meanwhile.
+    private void Publish()
+    {
+        while (true)
+        {
+            PressureLevel level;
+            string reading;
+            long at;
+            long version;
+            lock (_levelGate)
+            {
+                (level, reading, at, version) = (_desiredLevel, _desiredReading, _desiredAt, _desiredVersion);
+            }
+
+            Report(level, reading, at);
+            lock (_levelGate)
+            {
+                if (_desiredVersion == version)
+                {
+                    return;
+                }
+            }
         }
     }
 
@@ -273,6 +326,9 @@ public sealed class CgroupMemorySource : SignalSource<PressureLevel>, IPressureS
             }
 
             _stopped = true;
+
+            // A publish already under way reported an older level: it sees this one is newer and reports it too.
+            SetDesired(PressureLevel.Normal, reason, TimeProvider.GetTimestamp());
         }
 
         _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);

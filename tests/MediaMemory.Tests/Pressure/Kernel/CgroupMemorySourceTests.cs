@@ -1,3 +1,4 @@
+using MediaMemory.Budgeting;
 using MediaMemory.Platform;
 using MediaMemory.Pressure;
 using Microsoft.Extensions.Time.Testing;
@@ -94,6 +95,54 @@ public sealed class CgroupMemorySourceTests : IDisposable
         Assert.Equal(PressureLevel.Critical, source.Current);
         _time.Advance(TimeSpan.FromMilliseconds(100));
         Assert.Equal(PressureLevel.Normal, source.Current);
+    }
+
+    [Fact]
+    public async Task AResponderThatDisposesTheCoordinator_WhileAnEventArrives_DoesNotDeadlock()
+    {
+        // The usage timer reports Warning; the coordinator responds on the timer's thread; the responder makes the
+        // poll thread wake with an event meanwhile, gives it time to reach the source, and disposes the coordinator,
+        // which disposes the source and joins the poll thread. A source that reported while holding its own lock
+        // left the poll thread waiting on that lock and the join waiting for ever.
+        WriteV2(usageBytes: Limit / 2);
+        var coordinator = new PressureCoordinator(new MemoryBudget(1L << 30), new PressureCoordinatorOptions { Hysteresis = TimeSpan.Zero });
+        var source = V2Source();
+        coordinator.AddSource(source);
+        var responder = new DisposingResponder(() =>
+        {
+            RewriteEventsInPlace(EventsBefore.Replace("max 20", "max 21", StringComparison.Ordinal));
+            Thread.Sleep(300); // the poll thread wakes and enters the source meanwhile
+            coordinator.Dispose();
+        });
+        coordinator.Register(responder);
+        coordinator.Start();
+        Assert.True(source.IsWaiting, source.Availability.Detail);
+
+        File.WriteAllText(Path.Combine(_directory, "memory.current"), $"{Limit * 85 / 100}\n");
+        var tick = Task.Run(() => _time.Advance(TimeSpan.FromMilliseconds(100)), TestContext.Current.CancellationToken);
+        var finished = await Task.WhenAny(tick, Task.Delay(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken));
+
+        Assert.Same(tick, finished);
+        await tick;
+        Assert.Equal(1, responder.Calls);
+        Assert.False(source.IsWaiting);
+    }
+
+    private sealed class DisposingResponder(Action onFirstCall) : IPressureResponder
+    {
+        public int Calls { get; private set; }
+
+        public string Name => "disposer";
+
+        public PressureStage Stage => PressureStage.Caches;
+
+        public void Respond(PressureResponse response)
+        {
+            if (++Calls == 1)
+            {
+                onFirstCall();
+            }
+        }
     }
 
     [Fact]
