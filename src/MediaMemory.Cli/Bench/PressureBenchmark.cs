@@ -20,8 +20,9 @@ namespace MediaMemory.Cli.Bench;
 /// itself, idle effect scratch) while the coordinator sets a 512 MiB budget's limit (2/3 at Warning,
 /// 1/2 at Critical). In the <em>release</em> run this thread keeps the cache and scratch full of real
 /// buffers, so each rise really unmaps memory; in the <em>dispatch</em> run nothing is cached, so the
-/// latency is the coordinator's and the responders' own work. The first
-/// <see cref="WarmupEvents"/> events of each run (JIT compilation of the path) are not counted. The
+/// latency is the coordinator's and the responders' own work. Each is preceded by a warm-up run of
+/// <see cref="WarmupEvents"/> steps with a coordinator of its own (JIT compilation of the path), which is not
+/// counted: skipping the first events of the timed run instead miscounted when steps merged under load. The
 /// bench also times unmapping written memory on this machine (<see cref="UnmapMsPerMiB"/>), the cost
 /// that dominates the release run. Under load a fall's timer can fire after the next step arrived, so two
 /// changes merge into one: the count of events can be a little below the steps scripted.
@@ -38,7 +39,7 @@ namespace MediaMemory.Cli.Bench;
 internal sealed class PressureBenchmark(int scriptedEvents, int kernelEvents, TimeSpan kernelTimeout)
 {
     private const long MiB = 1L << 20;
-    /// <summary>Events at the start of each scripted run that are not counted (two full cycles).</summary>
+    /// <summary>Steps of the uncounted warm-up run before each scripted run (two full cycles).</summary>
     public const int WarmupEvents = 6;
 
     private static readonly TimeSpan ScriptStep = TimeSpan.FromMilliseconds(40);
@@ -49,9 +50,11 @@ internal sealed class PressureBenchmark(int scriptedEvents, int kernelEvents, Ti
     public PressureBenchmarkResult Run(Action<string>? status = null)
     {
         status?.Invoke("scripted signals, releasing memory");
-        var (release, releasedMiB, releaseSteps) = RunScripted(fill: true);
+        RunScripted(fill: true, WarmupEvents);
+        var (release, releasedMiB, releaseSteps) = RunScripted(fill: true, scriptedEvents);
         status?.Invoke("scripted signals, dispatch only");
-        var (dispatch, _, _) = RunScripted(fill: false);
+        RunScripted(fill: false, WarmupEvents);
+        var (dispatch, _, _) = RunScripted(fill: false, scriptedEvents);
         status?.Invoke("unmapping");
         var unmap = UnmapMsPerMiB();
         status?.Invoke("kernel signals");
@@ -86,7 +89,7 @@ internal sealed class PressureBenchmark(int scriptedEvents, int kernelEvents, Ti
         return times[times.Length / 2];
     }
 
-    private (List<double> Latencies, double ReleasedMiBPerRise, Dictionary<string, List<double>> Steps) RunScripted(bool fill)
+    private static (List<double> Latencies, double ReleasedMiBPerRise, Dictionary<string, List<double>> Steps) RunScripted(bool fill, int steps)
     {
         const long limit = 512 * MiB;
         var budget = new MemoryBudget(limit);
@@ -114,12 +117,12 @@ internal sealed class PressureBenchmark(int scriptedEvents, int kernelEvents, Ti
             coordinator.Register(cache);
             coordinator.Register(scratch);
             quality.Subscribe(scale => cache.Scale = scale);
-            coordinator.AddSource(new ScriptedSource(Script(scriptedEvents + WarmupEvents)));
+            coordinator.AddSource(new ScriptedSource(Script(steps)));
             coordinator.Start();
 
             // Keep the cache (and scratch) full so every response has real memory to give back.
             var random = new Random(1);
-            var end = Stopwatch.GetTimestamp() + (long)(ScriptStep.TotalSeconds * (scriptedEvents + WarmupEvents + 2) * Stopwatch.Frequency);
+            var end = Stopwatch.GetTimestamp() + (long)(ScriptStep.TotalSeconds * (steps + 2) * Stopwatch.Frequency);
             while (Stopwatch.GetTimestamp() < end)
             {
                 if (!fill)
@@ -142,7 +145,7 @@ internal sealed class PressureBenchmark(int scriptedEvents, int kernelEvents, Ti
 
             // On a loaded machine the last steps' timers can fire late: let the script finish (its last
             // step is Normal, Warning or Critical, so the level equals it once handled).
-            var last = Cycle[(scriptedEvents + WarmupEvents - 1) % Cycle.Length];
+            var last = Cycle[(steps - 1) % Cycle.Length];
             SpinWait.SpinUntil(() => coordinator.Level == last && coordinator.PressureSources.All(source => source.Current == last), TimeSpan.FromSeconds(10));
         }
         finally
@@ -150,7 +153,7 @@ internal sealed class PressureBenchmark(int scriptedEvents, int kernelEvents, Ti
             coordinator.Dispose();
         }
 
-        var counted = coordinator.Events.Skip(WarmupEvents).ToList();
+        var counted = coordinator.Events.ToList();
         var rises = counted.Where(e => e.Level > e.Previous).ToList();
         return ([.. counted.Select(e => e.Latency.TotalMilliseconds)], rises.Count == 0 ? 0 : rises.Average(e => e.ReleasedBytes) / MiB, StepTimes(counted));
     }

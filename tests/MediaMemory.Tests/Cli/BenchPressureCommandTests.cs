@@ -9,11 +9,14 @@ public sealed class BenchPressureCommandTests
     {
         var json = CliRunner.RunJson("bench", "pressure", "--json", "--events", "6", "--kernel-events", "0");
 
-        // Six steps scripted per run; under load a fall can merge with the next step (see PressureBenchmark).
+        // Six steps (Warning, Critical, Normal, twice) per run, after an uncounted warm-up run. The coordinator
+        // responds to the sources' level when it gets to a change, so steps that arrive while it is still busy with
+        // an earlier one merge into one event (seen at load 6: two events of six steps). Each run still starts with
+        // a rise and ends back at Normal (the bench waits for it), hence at least two.
         var scripted = json.GetProperty("scripted_events").GetInt32();
         var dispatch = json.GetProperty("events").GetInt32() - scripted;
-        Assert.InRange(scripted, 4, 6);
-        Assert.InRange(dispatch, 4, 6);
+        Assert.InRange(scripted, 2, 6);
+        Assert.InRange(dispatch, 2, 6);
         var p50 = json.GetProperty("scripted_latency_ms_p50").GetDouble();
         var p99 = json.GetProperty("scripted_latency_ms_p99").GetDouble();
         Assert.True(p50 >= 0 && p99 >= p50, $"p50 {p50}, p99 {p99}");
