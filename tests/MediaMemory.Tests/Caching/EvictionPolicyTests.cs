@@ -1,5 +1,6 @@
 using MediaMemory.Budgeting;
 using MediaMemory.Caching;
+using MediaMemory.Caching.Internals;
 
 namespace MediaMemory.Tests.Caching;
 
@@ -34,6 +35,63 @@ public sealed class EvictionPolicyTests
 
         Assert.True(cache.ContainsKey(1));
         Assert.Equal(3, cache.Count);
+    }
+
+    [Fact]
+    public void CostAware_ByteBounded_SizesItsSketchToTheEntriesHeld()
+    {
+        // A few large entries must not get the history of thousands (see MinSketchWidth): 64 words to start,
+        // doubling once the resident entries outnumber them.
+        var policy = new CostAwarePolicy();
+        policy.Initialize(1L << 30, 0);
+        Assert.Equal(64, policy.SketchWidth);
+
+        for (var i = 1; i <= 65; i++)
+        {
+            policy.OnAdded(new KeyedEntry<int, object>(i, new object(), i, 1 << 20, 1000, i), i);
+        }
+
+        Assert.Equal(128, policy.SketchWidth);
+    }
+
+    [Fact]
+    public void CostAware_ByteBounded_RanksBeyondTheSketchCeiling_ByTheEntrysOwnCount()
+    {
+        // Two entries of equal size and cost, both requested more often than a 4-bit sketch counter holds (15):
+        // the one requested 40 times must outrank the one requested 20 times although it was stored first
+        // (with the sketch alone both have F = 15 and the older leaves).
+        var policy = new CostAwarePolicy();
+        policy.Initialize(1000, 0); // window: 40 % = 400 bytes
+        var tick = 0L;
+        var entries = new List<KeyedEntry<int, object>>();
+        for (var key = 1; key <= 6; key++)
+        {
+            var entry = new KeyedEntry<int, object>(key, new object(), key, 100, 1000, ++tick);
+            entries.Add(entry);
+            policy.OnAdded(entry, entry.CreatedTick);
+        }
+
+        // 600 bytes in the window: the two oldest move to the main region, whose least H is offered (the older,
+        // on a tie) and put back, as the cache does with a pinned victim.
+        var first = policy.TakeVictim(++tick);
+        Assert.Same(entries[0], first);
+        policy.OnAdded(first!, first!.CreatedTick);
+
+        Hit(policy, entries[0], 40, ref tick);
+        Hit(policy, entries[1], 20, ref tick);
+
+        Assert.Same(entries[1], policy.TakeVictim(++tick));
+        Assert.Same(entries[0], policy.TakeVictim(++tick));
+    }
+
+    private static void Hit(CostAwarePolicy policy, CacheEntry entry, int times, ref long tick)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            entry.AccessCountField++;
+            Volatile.Write(ref entry.LastAccessField, ++tick);
+            policy.RecordAccess(entry.KeyHash);
+        }
     }
 
     [Fact]
