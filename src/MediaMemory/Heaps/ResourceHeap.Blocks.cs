@@ -117,7 +117,7 @@ public sealed partial class ResourceHeap
 
         try
         {
-            return new HeapBlock(new NativeBlock(sizeBytes, _options.PreFault), new Tlsf(sizeBytes), token, dedicated);
+            return new HeapBlock(new NativeBlock(sizeBytes, _options.PreFault, _options.HugePages), new Tlsf(sizeBytes), token, dedicated);
         }
         catch
         {

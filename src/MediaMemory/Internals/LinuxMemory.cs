@@ -17,11 +17,54 @@ internal static unsafe partial class LinuxMemory
     public const int MapPopulate = 0x8000;
     public const int MadvDontNeed = 4;
     public const int MadvFree = 8;
+    public const int MadvHugePage = 14;
+    public const int MadvPopulateWrite = 23;
 
     /// <summary>The page size (4 KiB on x86-64; 4, 16 or 64 KiB on arm64).</summary>
     public static readonly int PageSizeBytes = Environment.SystemPageSize;
 
     private static readonly nint MapFailed = -1;
+
+    private static readonly Lazy<long> s_hugePageBytes = new(ReadHugePageBytes);
+
+    /// <summary>
+    /// The transparent huge page size (2 MiB on x86-64) when the kernel grants huge pages to regions that
+    /// ask with <c>madvise(MADV_HUGEPAGE)</c> (THP mode <c>always</c> or <c>madvise</c>); 0 when THP is
+    /// <c>never</c>, absent, or this is not Linux.
+    /// </summary>
+    public static long HugePageBytes => s_hugePageBytes.Value;
+
+    /// <summary>The THP mode line's selected word, e.g. "madvise" from "always [madvise] never", or null.</summary>
+    internal static string? ParseThpMode(string text)
+    {
+        var open = text.IndexOf('[', StringComparison.Ordinal);
+        var close = open < 0 ? -1 : text.IndexOf(']', open + 1);
+        return close > open + 1 ? text[(open + 1)..close] : null;
+    }
+
+    private static long ReadHugePageBytes()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return 0;
+        }
+
+        try
+        {
+            var mode = ParseThpMode(File.ReadAllText("/sys/kernel/mm/transparent_hugepage/enabled"));
+            if (mode is not ("always" or "madvise"))
+            {
+                return 0;
+            }
+
+            return long.TryParse(File.ReadAllText("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size").Trim(), out var bytes)
+                && bytes > PageSizeBytes && (bytes & (bytes - 1)) == 0 ? bytes : 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
 
     /// <summary>Maps <paramref name="lengthBytes"/> of private anonymous memory, optionally pre-faulted.</summary>
     /// <exception cref="InsufficientMemoryException">The kernel refused; the message gives errno.</exception>

@@ -1,4 +1,5 @@
 using MediaMemory.Heaps;
+using MediaMemory.Internals;
 using MediaMemory.Platform;
 
 namespace MediaMemory.IntegrationTests.Heaps;
@@ -48,6 +49,38 @@ public sealed class NativeBlockResidencyTests
 
         Assert.True(mapped - before < 16L << 20, $"mapping alone made {mapped - before} bytes resident");
         Assert.True(touched - before >= BlockBytes * 9 / 10, $"touching every page made only {touched - before} bytes resident");
+    }
+
+    [Fact]
+    public void HugePageBlock_IsBackedByHugePages_WhenTouched()
+    {
+        if (LinuxMemory.HugePageBytes == 0)
+        {
+            Assert.Skip("transparent huge pages are not available here (not Linux, or THP mode 'never' in /sys/kernel/mm/transparent_hugepage/enabled)");
+        }
+
+        var before = AnonHugePagesBytes();
+        using var block = new NativeBlock(BlockBytes, preFault: true);
+        var faulted = AnonHugePagesBytes();
+
+        // The kernel falls back to 4 KiB pages where it finds no free huge page; on a machine with
+        // memory to spare it finds them for most of the block.
+        Assert.True(block.UsesHugePages, "madvise(MADV_HUGEPAGE) was refused");
+        Assert.True(faulted - before >= BlockBytes / 2, $"AnonHugePages grew by {faulted - before} bytes for a pre-faulted {BlockBytes}-byte huge page block");
+    }
+
+    /// <summary>The process's anonymous memory in transparent huge pages (/proc/self/smaps_rollup).</summary>
+    private static long AnonHugePagesBytes()
+    {
+        foreach (var line in File.ReadLines("/proc/self/smaps_rollup"))
+        {
+            if (line.StartsWith("AnonHugePages:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        throw new InvalidOperationException("/proc/self/smaps_rollup has no AnonHugePages line");
     }
 }
 

@@ -1,4 +1,5 @@
 using MediaMemory.Heaps;
+using MediaMemory.Internals;
 
 namespace MediaMemory.Tests.Heaps;
 
@@ -20,6 +21,48 @@ public sealed class NativeBlockTests
         Assert.Equal(0xAB, block.GetSpan(0, 1)[0]);
         Assert.Equal(0xCD, block.GetSpan(sizeBytes - 1, 1)[0]);
     }
+
+    [Theory]
+    [InlineData(2L << 20, false)]
+    [InlineData((8L << 20) + 4096, false)]
+    [InlineData(4L << 20, true)]
+    public unsafe void BlockOfAHugePageOrMore_IsAlignedToIt_AndAsksForHugePages_WhereTheKernelAllows(long sizeBytes, bool preFault)
+    {
+        var hugePageBytes = LinuxMemory.HugePageBytes;
+        if (hugePageBytes == 0)
+        {
+            Assert.Skip("transparent huge pages are not available here (not Linux, or THP mode 'never')");
+        }
+
+        using var block = new NativeBlock(sizeBytes, preFault);
+        using var pin = block.GetMemory(0, 1).Pin();
+
+        Assert.True(block.UsesHugePages, "madvise(MADV_HUGEPAGE) was refused");
+        Assert.Equal(0L, (long)pin.Pointer % hugePageBytes);
+        block.GetSpan(sizeBytes - 1, 1)[0] = 0xCD;
+        Assert.True(block.GetSpan(0, (int)(sizeBytes - 1)).IndexOfAnyExcept((byte)0) < 0, "fresh memory must read as zero");
+        Assert.Equal(0xCD, block.GetSpan(sizeBytes - 1, 1)[0]);
+    }
+
+    [Fact]
+    public void BlockBelowAHugePage_OrWithHugePagesOff_UsesSmallPages()
+    {
+        using var small = new NativeBlock(1L << 20);
+        using var off = new NativeBlock(8L << 20, hugePages: false);
+
+        Assert.False(small.UsesHugePages);
+        Assert.False(off.UsesHugePages);
+    }
+
+    [Theory]
+    [InlineData("always [madvise] never\n", "madvise")]
+    [InlineData("[always] madvise never", "always")]
+    [InlineData("always madvise [never]\n", "never")]
+    [InlineData("always madvise never", null)]
+    [InlineData("", null)]
+    [InlineData("[]", null)]
+    [InlineData("always [madvise", null)]
+    public void ThpMode_IsTheBracketedWord(string text, string? mode) => Assert.Equal(mode, LinuxMemory.ParseThpMode(text));
 
     [Fact]
     public void MemoryAndSpanViews_SeeTheSameBytes()
