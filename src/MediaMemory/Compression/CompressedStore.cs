@@ -378,8 +378,9 @@ public sealed class CompressedStore : IPressureResponder, IDisposable
         var bound = CompressedFormat.GetMaxCompressedBytes(length);
         long written;
 
-        // Compress into a scratch mapping of the worst-case size; only the pages written are ever touched.
-        using (var scratch = new NativeBlock(bound))
+        // Compress into a scratch mapping of the worst-case size; only the pages written are ever touched
+        // (4 KiB pages: a huge page would make up to 2 MiB beyond the written end resident).
+        using (var scratch = new NativeBlock(bound, hugePages: false))
         {
             written = CompressedFormat.Compress(entry.Block!.GetSpan(0, length), scratch.GetSpan(0, (int)bound), codec, _options.Filter, entry.BytesPerElement, _options.ZstdLevel);
             if (written > entry.OriginalBytes * (1 - _options.MinimumSavingFraction))

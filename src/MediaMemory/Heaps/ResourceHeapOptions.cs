@@ -20,9 +20,10 @@ public sealed class ResourceHeapOptions
     /// fault. Default false.</summary>
     public bool PreFault { get; init; }
 
-    /// <summary>Back blocks of 2 MiB or more with transparent huge pages where the kernel allows them
-    /// (see <see cref="NativeBlock(long, bool, bool)"/>): faster faults, faster unmapping when a block is
-    /// given back under pressure, fewer TLB misses. Default true.</summary>
+    /// <summary>Ask for transparent huge pages for blocks of at least one huge page (2 MiB on x86-64)
+    /// where the kernel grants them (see <see cref="NativeBlock(long, bool, bool)"/>): faster faults, faster
+    /// unmapping when a block is given back under pressure, fewer TLB misses. False asks for 4 KiB pages.
+    /// Default true.</summary>
     public bool HugePages { get; init; } = true;
 
     /// <summary>Priority of the heap's block reservations in the budget. Default <see cref="Priority.Normal"/>.</summary>

@@ -17,7 +17,9 @@ internal static unsafe partial class LinuxMemory
     public const int MapPopulate = 0x8000;
     public const int MadvDontNeed = 4;
     public const int MadvFree = 8;
+    public const int EInval = 22;
     public const int MadvHugePage = 14;
+    public const int MadvNoHugePage = 15;
     public const int MadvPopulateWrite = 23;
 
     /// <summary>The page size (4 KiB on x86-64; 4, 16 or 64 KiB on arm64).</summary>
@@ -25,14 +27,22 @@ internal static unsafe partial class LinuxMemory
 
     private static readonly nint MapFailed = -1;
 
-    private static readonly Lazy<long> s_hugePageBytes = new(ReadHugePageBytes);
+    private static readonly Lazy<(long PmdBytes, long HugePageBytes)> s_hugePages = new(ReadHugePages);
 
     /// <summary>
-    /// The transparent huge page size (2 MiB on x86-64) when the kernel grants huge pages to regions that
-    /// ask with <c>madvise(MADV_HUGEPAGE)</c> (THP mode <c>always</c> or <c>madvise</c>); 0 when THP is
-    /// <c>never</c>, absent, or this is not Linux.
+    /// The transparent huge page size (2 MiB on x86-64 and on arm64 with 4 KiB pages; 32 or 512 MiB on
+    /// arm64 with 16 or 64 KiB pages) when the kernel grants huge pages to regions that ask with
+    /// <c>madvise(MADV_HUGEPAGE)</c>: THP mode <c>always</c> or <c>madvise</c> (the size's own
+    /// <c>hugepages-…kB/enabled</c> overriding the global mode unless it says <c>inherit</c>), and not
+    /// disabled for this process (<c>THP_enabled: 0</c> in <c>/proc/self/status</c>, set by
+    /// <c>prctl(PR_SET_THP_DISABLE)</c>). 0 otherwise, or when this is not Linux.
     /// </summary>
-    public static long HugePageBytes => s_hugePageBytes.Value;
+    public static long HugePageBytes => s_hugePages.Value.HugePageBytes;
+
+    /// <summary>The PMD-level huge page size the kernel reports whatever the THP mode (0 when unknown):
+    /// the size from which a region without <c>MADV_NOHUGEPAGE</c> may get huge pages in mode
+    /// <c>always</c>.</summary>
+    public static long PmdHugePageBytes => s_hugePages.Value.PmdBytes;
 
     /// <summary>The THP mode line's selected word, e.g. "madvise" from "always [madvise] never", or null.</summary>
     internal static string? ParseThpMode(string text)
@@ -42,27 +52,61 @@ internal static unsafe partial class LinuxMemory
         return close > open + 1 ? text[(open + 1)..close] : null;
     }
 
-    private static long ReadHugePageBytes()
+    /// <summary>
+    /// Whether regions that ask get huge pages of <paramref name="pmdBytes"/>: the size's own mode
+    /// (<paramref name="sizeMode"/>, null where the kernel has no per-size setting) unless it is
+    /// <c>inherit</c>, else the global mode; never when the process has THP disabled.
+    /// </summary>
+    internal static long GrantedHugePageBytes(string? globalMode, string? sizeMode, long pmdBytes, bool processAllows)
     {
-        if (!OperatingSystem.IsLinux())
+        if (!processAllows || pmdBytes <= PageSizeBytes || (pmdBytes & (pmdBytes - 1)) != 0)
         {
             return 0;
+        }
+
+        var mode = sizeMode is null or "inherit" ? globalMode : sizeMode;
+        return mode is "always" or "madvise" ? pmdBytes : 0;
+    }
+
+    /// <summary>False when a <c>THP_enabled:</c> line of <c>/proc/self/status</c> says 0; true when it
+    /// says otherwise or is missing (kernels before 5.0).</summary>
+    internal static bool ProcessAllowsThp(IEnumerable<string> statusLines)
+    {
+        foreach (var line in statusLines)
+        {
+            if (line.StartsWith("THP_enabled:", StringComparison.Ordinal))
+            {
+                return line["THP_enabled:".Length..].Trim() != "0";
+            }
+        }
+
+        return true;
+    }
+
+    private static (long PmdBytes, long HugePageBytes) ReadHugePages()
+    {
+        const string root = "/sys/kernel/mm/transparent_hugepage/";
+        if (!OperatingSystem.IsLinux())
+        {
+            return (0, 0);
         }
 
         try
         {
-            var mode = ParseThpMode(File.ReadAllText("/sys/kernel/mm/transparent_hugepage/enabled"));
-            if (mode is not ("always" or "madvise"))
+            if (!long.TryParse(File.ReadAllText(root + "hpage_pmd_size").Trim(), out var pmdBytes))
             {
-                return 0;
+                return (0, 0);
             }
 
-            return long.TryParse(File.ReadAllText("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size").Trim(), out var bytes)
-                && bytes > PageSizeBytes && (bytes & (bytes - 1)) == 0 ? bytes : 0;
+            var globalMode = ParseThpMode(File.ReadAllText(root + "enabled"));
+            var sizeFile = $"{root}hugepages-{pmdBytes / 1024}kB/enabled";
+            var sizeMode = File.Exists(sizeFile) ? ParseThpMode(File.ReadAllText(sizeFile)) : null;
+            var processAllows = ProcessAllowsThp(File.ReadLines("/proc/self/status"));
+            return (pmdBytes, GrantedHugePageBytes(globalMode, sizeMode, pmdBytes, processAllows));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return 0;
+            return (0, 0);
         }
     }
 

@@ -23,36 +23,64 @@ public sealed class NativeBlockTests
     }
 
     [Theory]
-    [InlineData(2L << 20, false)]
-    [InlineData((8L << 20) + 4096, false)]
-    [InlineData(4L << 20, true)]
-    public unsafe void BlockOfAHugePageOrMore_IsAlignedToIt_AndAsksForHugePages_WhereTheKernelAllows(long sizeBytes, bool preFault)
+    [InlineData(1, 0L, false)]
+    [InlineData(4, 4096L, false)]
+    [InlineData(1, 100L, true)]
+    [InlineData(2, 0L, true)]
+    public unsafe void BlockOfAHugePageOrMore_IsAlignedToIt_AndAsksForHugePages_WhereTheKernelGrantsThem(int hugePages, long extraBytes, bool preFault)
     {
         var hugePageBytes = LinuxMemory.HugePageBytes;
         if (hugePageBytes == 0)
         {
-            Assert.Skip("transparent huge pages are not available here (not Linux, or THP mode 'never')");
+            Assert.Skip("transparent huge pages are not granted here (not Linux, THP mode 'never', or disabled for this process)");
         }
 
+        var sizeBytes = (hugePages * hugePageBytes) + extraBytes;
         using var block = new NativeBlock(sizeBytes, preFault);
         using var pin = block.GetMemory(0, 1).Pin();
 
-        Assert.True(block.UsesHugePages, "madvise(MADV_HUGEPAGE) was refused");
+        Assert.True(block.HugePagesRequested, "madvise(MADV_HUGEPAGE) was refused");
         Assert.Equal(0L, (long)pin.Pointer % hugePageBytes);
         block.GetSpan(sizeBytes - 1, 1)[0] = 0xCD;
-        Assert.True(block.GetSpan(0, (int)(sizeBytes - 1)).IndexOfAnyExcept((byte)0) < 0, "fresh memory must read as zero");
+        for (long offset = 0; offset < sizeBytes - 1; offset += int.MaxValue / 2)
+        {
+            var length = (int)Math.Min(int.MaxValue / 2, sizeBytes - 1 - offset);
+            Assert.True(block.GetSpan(offset, length).IndexOfAnyExcept((byte)0) < 0, "fresh memory must read as zero");
+        }
+
         Assert.Equal(0xCD, block.GetSpan(sizeBytes - 1, 1)[0]);
     }
 
     [Fact]
-    public void BlockBelowAHugePage_OrWithHugePagesOff_UsesSmallPages()
+    public void BlockBelowAHugePage_OrWithHugePagesOff_DoesNotAskForThem()
     {
-        using var small = new NativeBlock(1L << 20);
-        using var off = new NativeBlock(8L << 20, hugePages: false);
+        var hugePageBytes = Math.Max(LinuxMemory.HugePageBytes, 2L << 20);
+        using var small = new NativeBlock(hugePageBytes - 4096);
+        using var off = new NativeBlock(hugePageBytes * 2, preFault: true, hugePages: false);
 
-        Assert.False(small.UsesHugePages);
-        Assert.False(off.UsesHugePages);
+        Assert.False(small.HugePagesRequested);
+        Assert.False(off.HugePagesRequested);
+        Assert.True(off.GetSpan(0, (int)Math.Min(off.SizeBytes, 1 << 20)).IndexOfAnyExcept((byte)0) < 0, "fresh memory must read as zero");
     }
+
+    [Theory]
+    [InlineData("madvise", null, 2097152L, true, 2097152L)]
+    [InlineData("always", "inherit", 2097152L, true, 2097152L)]
+    [InlineData("madvise", "never", 2097152L, true, 0L)]
+    [InlineData("never", "madvise", 2097152L, true, 2097152L)]
+    [InlineData("never", "inherit", 2097152L, true, 0L)]
+    [InlineData("madvise", null, 2097152L, false, 0L)]
+    [InlineData("madvise", null, 3000000L, true, 0L)]
+    [InlineData(null, null, 2097152L, true, 0L)]
+    public void GrantedHugePages_FollowTheSizesOwnModeThenTheGlobalOne_AndTheProcessSetting(string? globalMode, string? sizeMode, long pmdBytes, bool processAllows, long granted) =>
+        Assert.Equal(granted, LinuxMemory.GrantedHugePageBytes(globalMode, sizeMode, pmdBytes, processAllows));
+
+    [Theory]
+    [InlineData("Name:\tx\nTHP_enabled:\t1\n", true)]
+    [InlineData("Name:\tx\nTHP_enabled:\t0\n", false)]
+    [InlineData("Name:\tx\n", true)]
+    public void ProcessThpSetting_IsReadFromStatus(string status, bool allows) =>
+        Assert.Equal(allows, LinuxMemory.ProcessAllowsThp(status.Split('\n')));
 
     [Theory]
     [InlineData("always [madvise] never\n", "madvise")]
