@@ -53,16 +53,32 @@ internal sealed class PixelBuffer : IDisposable
     public void Fill(int seed)
     {
         var first = _memory.GetSpan(0, (int)Math.Min(RowBytes, SizeBytes));
-        for (var i = 0; i < first.Length; i++)
-        {
-            first[i] = (byte)((i * 7) + seed);
-        }
+        Gradient(first, seed);
 
         // Copy the first row down the buffer, one row at a time.
         for (var done = (long)first.Length; done < SizeBytes; done += first.Length)
         {
             var chunk = (int)Math.Min(SizeBytes - done, first.Length);
             first[..chunk].CopyTo(_memory.GetSpan(done, chunk));
+        }
+    }
+
+    /// <summary>Writes the gradient of <see cref="Fill"/> into every row of <paramref name="pixels"/>.</summary>
+    public static void Fill(Span<byte> pixels, int rowBytes, int seed)
+    {
+        var first = pixels[..Math.Min(rowBytes, pixels.Length)];
+        Gradient(first, seed);
+        for (var done = first.Length; done < pixels.Length; done += first.Length)
+        {
+            first[..Math.Min(pixels.Length - done, first.Length)].CopyTo(pixels[done..]);
+        }
+    }
+
+    private static void Gradient(Span<byte> row, int seed)
+    {
+        for (var i = 0; i < row.Length; i++)
+        {
+            row[i] = (byte)((i * 7) + seed);
         }
     }
 

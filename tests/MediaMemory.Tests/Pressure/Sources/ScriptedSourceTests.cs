@@ -115,6 +115,56 @@ public sealed class ScriptedSourceTests
     }
 
     [Fact]
+    public void OnTheSystemClock_StepsFireInOrder_OnTheScriptsOwnThread_ReportedAtTheirDueTimes()
+    {
+        using var source = new ScriptedSource("5ms:warning,10ms:critical,15ms:normal,20ms:critical");
+        using var done = new ManualResetEventSlim();
+        var threads = new List<string?>();
+        source.Changed += (_, e) =>
+        {
+            lock (threads)
+            {
+                threads.Add(Thread.CurrentThread.Name);
+            }
+
+            if (e.Current == PressureLevel.Critical && threads.Count == 4)
+            {
+                done.Set();
+            }
+        };
+        var recorder = new SignalRecorder<PressureLevel>(source);
+        var before = TimeProvider.System.GetTimestamp();
+
+        source.Start();
+
+        Assert.True(done.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken), $"the four steps did not fire within 30 s: {string.Join(", ", recorder.States)}");
+        Assert.Equal([PressureLevel.Warning, PressureLevel.Critical, PressureLevel.Normal, PressureLevel.Critical], recorder.States);
+        Assert.All(threads, name => Assert.Equal("MediaMemory script", name));
+
+        // Each step carries the time it was due (5 ms apart), however late its thread woke.
+        var due = recorder.Changes.Select(c => c.Timestamp).ToArray();
+        var apart = due.Zip(due.Skip(1), (a, b) => TimeProvider.System.GetElapsedTime(a, b).TotalMilliseconds);
+        Assert.All(apart, ms => Assert.InRange(ms, 4.99, 5.01));
+        Assert.True(due[0] > before, "the first step is due after Start");
+    }
+
+    [Fact]
+    public async Task OnTheSystemClock_AfterDispose_NoLaterStepFires()
+    {
+        var source = new ScriptedSource("1ms:warning,300ms:critical");
+        using var first = new ManualResetEventSlim();
+        var recorder = new SignalRecorder<PressureLevel>(source);
+        source.Changed += (_, _) => first.Set();
+        source.Start();
+        Assert.True(first.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken), "the 1 ms step did not fire within 30 s");
+
+        source.Dispose();
+        await Task.Delay(TimeSpan.FromMilliseconds(600), TestContext.Current.CancellationToken);
+
+        Assert.Equal([PressureLevel.Warning], recorder.States);
+    }
+
+    [Fact]
     public void Constructor_WithAMalformedScript_ThrowsFormatExceptionNamingTheItem()
     {
         var ex = Assert.Throws<FormatException>(() => new ScriptedSource("1s:warning,2s:panic"));
