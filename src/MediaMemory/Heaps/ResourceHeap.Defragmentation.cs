@@ -27,6 +27,8 @@ public sealed partial class ResourceHeap
     {
         options ??= new DefragmentationOptions();
         options.Validate();
+        var detached = new List<HeapBlock>();
+        DefragmentationResult result;
         using (new SpinLockScope(ref _spin))
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -38,10 +40,13 @@ public sealed partial class ResourceHeap
             CompactBlocks(ref state);
             MoveBetweenBlocks(ref state);
             CompactBlocks(ref state);
-            var (bytesFreed, blocksFreed) = TrimEmptyBlocksLocked(long.MaxValue);
-            return new DefragmentationResult(state.Moves, state.BytesMoved, blocksFreed, bytesFreed,
+            var bytesFreed = TrimEmptyBlocksLocked(long.MaxValue, detached);
+            result = new DefragmentationResult(state.Moves, state.BytesMoved, detached.Count, bytesFreed,
                 state.SkippedLeased, state.SkippedAliased, before, FragmentationLocked());
         }
+
+        DestroyBlocks(detached);
+        return result;
     }
 
     private static bool IsPinned(in Slot slot) => slot.Leases > 0 || slot.AliasCount > 0 || slot.AliasOf >= 0;

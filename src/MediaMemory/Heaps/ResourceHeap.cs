@@ -16,8 +16,9 @@ namespace MediaMemory.Heaps;
 /// <para>
 /// Thread-safe: one spin lock guards the blocks, their allocators and the slot table. Block reservations
 /// (which may make the budget call reclaimers, this heap's own among them) and the creation of native
-/// blocks happen outside the lock. Freed blocks are unmapped and their reservations released under the
-/// lock (lock order heap → budget; the budget never calls a reclaimer while holding its own lock).
+/// blocks happen outside the lock, and so do unmapping freed blocks and releasing their reservations: the
+/// blocks are taken out of the table under the lock and given back after it. The budget never calls a
+/// reclaimer while holding its own lock, and the heap never calls the budget under its own.
 /// </para>
 /// <para>
 /// Allocations are <see cref="HeapAllocation"/> handles (slot + generation). Requests larger than a
@@ -38,7 +39,8 @@ public sealed partial class ResourceHeap : IDisposable
     // + free pair takes the lock twice. Nothing slow runs under it on the allocate/free paths: blocks are
     // reserved, mapped and unmapped outside it; only the rare doubling of the slot table or of a TLSF
     // node array allocates under it (accepted: once per new high-water mark of live allocations).
-    // Trim, Defragment and Dispose do hold it while they work; allocating threads wait meanwhile.
+    // Defragment holds it while it moves bytes; allocating threads wait meanwhile. Trim and Dispose hold
+    // it only to take blocks out of the table.
     private SpinLatch _spin;
     private readonly MemoryBudget _budget;
     private readonly ResourceHeapOptions _options;
@@ -145,6 +147,7 @@ public sealed partial class ResourceHeap : IDisposable
     /// <exception cref="InvalidOperationException">An allocation is leased.</exception>
     public void Dispose()
     {
+        var detached = new List<HeapBlock>();
         using (new SpinLockScope(ref _spin))
         {
             if (_disposed)
@@ -174,10 +177,13 @@ public sealed partial class ResourceHeap : IDisposable
             {
                 if (_blocks[i] is { } block)
                 {
-                    DestroyBlock(i, block);
+                    _blocks[i] = null;
+                    detached.Add(block);
                 }
             }
         }
+
+        DestroyBlocks(detached);
 
         // Only once the heap is really gone: a refused Dispose leaves it working, reclaimer included.
         _reclaimerRegistration?.Dispose();

@@ -6,7 +6,8 @@ namespace MediaMemory.Internals;
 /// <summary>
 /// <c>open</c>, <c>read</c>, <c>write</c>, <c>close</c>, <c>poll</c>, <c>eventfd</c> and <c>inotify</c> from
 /// libc: what the kernel pressure sources need to wait for PSI triggers, cgroup v1 pressure-level
-/// notifications and cgroup v2 <c>memory.events</c> changes without polling. File descriptors are plain
+/// notifications and cgroup v2 <c>memory.events</c> changes without polling; and <c>nanosleep</c>, for
+/// the scripted source's waits shorter than the millisecond that managed waits resolve. File descriptors are plain
 /// <see cref="int"/>s owned by the caller, which closes each exactly once.
 /// </summary>
 internal static unsafe partial class LinuxEvents
@@ -26,6 +27,18 @@ internal static unsafe partial class LinuxEvents
     public const uint InotifyModify = 0x2;
     public const int ErrorInterrupted = 4;
     public const int ErrorWouldBlock = 11;
+
+    /// <summary>
+    /// Sleeps for <paramref name="duration"/> (at most a second) with <c>nanosleep(2)</c>: a high-resolution
+    /// kernel timer, late by the timer slack (50 µs by default) rather than by a whole millisecond, and no
+    /// spinning. Interrupted by a signal, it returns early; callers check the time again.
+    /// </summary>
+    public static void Sleep(TimeSpan duration)
+    {
+        var nanoseconds = Math.Clamp(duration.Ticks, 0, TimeSpan.TicksPerSecond - 1) * 100;
+        var request = new TimeSpec { Seconds = 0, Nanoseconds = nanoseconds };
+        _ = NanoSleepNative(&request, null);
+    }
 
     /// <summary>Opens <paramref name="path"/>; returns the fd, or -1 with <paramref name="errno"/> set.</summary>
     public static int Open(string path, int flags, out int errno)
@@ -278,6 +291,17 @@ internal static unsafe partial class LinuxEvents
         public short Events;
         public short Returned;
     }
+
+    // struct timespec on 64-bit Linux: time_t and long, both 64 bits.
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "nanosleep")]
+    private static partial int NanoSleepNative(TimeSpec* request, TimeSpec* remaining);
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int OpenNative(string path, int flags, int mode);

@@ -5,10 +5,13 @@ using MediaMemory.Pressure;
 
 namespace MediaMemory.Tests.Cli;
 
-/// <summary>The demo's preview cache: previews in a heap of 2 MiB blocks, given back a block at a time.</summary>
+/// <summary>The demo's preview cache: previews in a heap of 4 MiB blocks, given back a block at a time.</summary>
 public sealed class PreviewCacheTests
 {
     private const long MiB = 1L << 20;
+
+    // 256 × 256 BGRA8 thumbnails that fill one block.
+    private const int ThumbnailsPerBlock = (int)(PreviewCache.BlockBytes / (256 * 1024));
 
     [Fact]
     public void Thumbnails_ShareBlocks_AndTheBudgetCountsWholeBlocks()
@@ -16,13 +19,13 @@ public sealed class PreviewCacheTests
         var budget = new MemoryBudget(64 * MiB);
         using var cache = new PreviewCache(budget);
 
-        for (var key = 0; key < 9; key++)
+        for (var key = 0; key <= ThumbnailsPerBlock; key++)
         {
-            cache.Request(key, 256, 256); // 256 KiB each: eight fill a block, the ninth opens another
+            cache.Request(key, 256, 256); // 256 KiB each: a block's worth fills it, the next one opens another
         }
 
         Assert.Equal(2 * PreviewCache.BlockBytes, budget.UsedBytes);
-        Assert.Equal(9 * 256 * 1024, cache.ReclaimableBytes);
+        Assert.Equal((ThumbnailsPerBlock + 1) * 256 * 1024, cache.ReclaimableBytes);
         Assert.Equal(budget.UsedBytes, budget.GetSnapshot().UsedByCategory[(int)AllocationCategory.CacheTextures]);
     }
 
@@ -31,7 +34,7 @@ public sealed class PreviewCacheTests
     {
         var budget = new MemoryBudget(64 * MiB);
         using var cache = new PreviewCache(budget);
-        for (var key = 0; key < 16; key++)
+        for (var key = 0; key < 2 * ThumbnailsPerBlock; key++)
         {
             cache.Request(key, 256, 256);
         }
@@ -42,9 +45,9 @@ public sealed class PreviewCacheTests
 
         Assert.Equal(PreviewCache.BlockBytes, freed);
         Assert.Equal(PreviewCache.BlockBytes, budget.UsedBytes);
-        Assert.Equal(8, cache.Evictions);
+        Assert.Equal(ThumbnailsPerBlock, cache.Evictions);
         var hitsBefore = cache.Hits;
-        cache.Request(15, 256, 256);
+        cache.Request((2 * ThumbnailsPerBlock) - 1, 256, 256);
         Assert.Equal(hitsBefore + 1, cache.Hits); // block 1 stayed
         cache.Request(3, 256, 256);
         Assert.Equal(hitsBefore + 1, cache.Hits); // went with its block-mate, key 0
@@ -55,11 +58,11 @@ public sealed class PreviewCacheTests
     {
         var budget = new MemoryBudget(64 * MiB);
         using var cache = new PreviewCache(budget);
-        cache.Request(1, 1024, 1024); // 4 MiB
+        cache.Request(1, 2048, 1024); // 8 MiB
         cache.Request(2, 256, 256);
 
-        Assert.Equal((4 * MiB) + PreviewCache.BlockBytes, budget.UsedBytes);
-        Assert.Equal(4 * MiB, cache.Reclaim(1, ReclaimReason.Requested));
+        Assert.Equal((8 * MiB) + PreviewCache.BlockBytes, budget.UsedBytes);
+        Assert.Equal(8 * MiB, cache.Reclaim(1, ReclaimReason.Requested));
         Assert.Equal(PreviewCache.BlockBytes, budget.UsedBytes);
     }
 
