@@ -21,14 +21,16 @@ namespace MediaMemory.Cli.Demo;
 /// thread maps memory); sub-allocated, they are freed in nanoseconds and only emptied blocks are unmapped.
 /// Why 4 MiB: a full-quality preview (1024 × 1024 BGRA8) fills one exactly, and each <c>munmap</c> still
 /// costs 10–20 µs whatever its size, so emptying a cache of ~190 MiB in 2 MiB blocks (~95 calls) took
-/// 1.3–1.9 ms and the response's p99 in <c>bench pressure</c> was 3–9 ms; in 4 MiB blocks it was 2.6–5.3 ms,
-/// with the demo's cache hits unchanged (345 against 347). 8 MiB blocks cut the calls again but the demo
+/// 1.3–1.9 ms. With 4 MiB blocks (and the script's nanosleep and unmapping outside the heap's lock, measured
+/// together) the response's p99 in <c>bench pressure</c> fell from a median of 5.65 to 4.11 ms over ten runs
+/// each, with the demo's cache hits unchanged (345 against 347). 8 MiB blocks cut the calls again but the demo
 /// then had 48 refused reservations (a new block needs 8 MiB of room at once) and fewer hits (325).
 /// The cost of blocks: memory returns to the budget a block at a time, so evicting makes room only once
 /// every preview of a block is gone, so <see cref="Reclaim"/> evicts the least recently used preview
 /// together with its block-mates (up to fifteen other 256 KiB thumbnails), which costs some hits.
 /// </para>
-/// <para>Thread-safe: one lock around the list and map; previews are freed and blocks trimmed outside it.</para>
+/// <para>Thread-safe: one lock around the list and map; previews are freed and blocks trimmed outside it,
+/// under a second lock that lets one reclaim (or trim) run at a time.</para>
 /// </remarks>
 internal sealed class PreviewCache : IMemoryReclaimer, IPressureResponder, IDisposable
 {
@@ -38,6 +40,7 @@ internal sealed class PreviewCache : IMemoryReclaimer, IPressureResponder, IDisp
     private readonly MemoryBudget _budget;
     private readonly ResourceHeap _heap;
     private readonly Lock _lock = new();
+    private readonly Lock _reclaiming = new(); // one Reclaim at a time: each counts the blocks it emptied
     private readonly LinkedList<(int Key, HeapAllocation Preview, long Bytes, int Block)> _lru = new();
     private readonly Dictionary<int, LinkedListNode<(int Key, HeapAllocation Preview, long Bytes, int Block)>> _map = [];
     private readonly Dictionary<int, List<LinkedListNode<(int Key, HeapAllocation Preview, long Bytes, int Block)>>> _byBlock = [];
@@ -133,21 +136,29 @@ internal sealed class PreviewCache : IMemoryReclaimer, IPressureResponder, IDisp
 
         if (duplicate)
         {
+            // Another thread cached this key first: give the copy back, and its block if that emptied it
+            // (the heap does not trim itself, and the budget counts only cached previews as reclaimable).
             Free(preview, sizeBytes);
+            lock (_reclaiming)
+            {
+                _heap.Trim();
+            }
         }
     }
 
     /// <summary>
-    /// Places a preview in the heap. A preview that fits in the free space of the shared blocks is tried
-    /// there first, without evicting anything; otherwise (or when that space was too fragmented) the cache
-    /// makes room for a new block among its own entries first: the budget only reclaims for requests of
-    /// higher priority, and this request has the cache's own (Low).
+    /// Places a preview in the heap. A preview of a block or less is tried in the free space of the blocks
+    /// the cache already holds, without evicting or asking the budget; otherwise (or when no block has room)
+    /// the cache makes room for a new block among its own entries first: the budget only reclaims for
+    /// requests of higher priority, and this request has the cache's own (Low).
     /// </summary>
     private bool TryPlace(long sizeBytes, out HeapAllocation preview)
     {
+        // The blocks' free bytes from the cache's own count first: when they cannot hold the preview (at full
+        // quality every block is full), the heap is not searched block by block under its lock.
         var shared = sizeBytes <= BlockBytes;
         var sharedFreeBytes = ((_heap.BlockCount - Interlocked.Read(ref _dedicatedBlocks)) * BlockBytes) - Interlocked.Read(ref _sharedBytes);
-        if (!(shared && sharedFreeBytes >= sizeBytes && _heap.TryAllocateBuffer(sizeBytes, Environment.SystemPageSize, out preview)))
+        if (!(shared && sharedFreeBytes >= sizeBytes && _heap.TryAllocateBufferInExistingBlocks(sizeBytes, Environment.SystemPageSize, out preview)))
         {
             var shortBytes = Math.Max(sizeBytes, BlockBytes) - _budget.AvailableBytes;
             if (shortBytes > 0 && sizeBytes <= _budget.LimitBytes)
@@ -191,6 +202,10 @@ internal sealed class PreviewCache : IMemoryReclaimer, IPressureResponder, IDisp
     /// <paramref name="bytesWanted"/> or nothing is left; returns those blocks' bytes.</summary>
     public long Reclaim(long bytesWanted, ReclaimReason reason)
     {
+        // One at a time (the responder and a thread whose request the budget reclaims for can both be
+        // here): the heap's Trim gives back every empty block, so a concurrent Reclaim would count blocks
+        // this one emptied, and this one would evict more than it needed.
+        using var reclaiming = _reclaiming.EnterScope();
         var victims = new List<(HeapAllocation Preview, long Bytes)>();
         long freed = 0;
         while (freed < bytesWanted)

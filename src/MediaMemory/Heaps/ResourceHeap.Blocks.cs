@@ -40,14 +40,17 @@ public sealed partial class ResourceHeap
     private long TrimEmptyBlocks(long bytesWanted)
     {
         var detached = new List<HeapBlock>();
-        long bytes;
-        using (new SpinLockScope(ref _spin))
+        lock (_release)
         {
-            bytes = TrimEmptyBlocksLocked(bytesWanted, detached);
-        }
+            long bytes;
+            using (new SpinLockScope(ref _spin))
+            {
+                bytes = TrimEmptyBlocksLocked(bytesWanted, detached);
+            }
 
-        DestroyBlocks(detached);
-        return bytes;
+            DestroyBlocks(detached);
+            return bytes;
+        }
     }
 
     /// <summary>Takes empty ordinary blocks out of the heap (highest index first, keeping
@@ -82,6 +85,7 @@ public sealed partial class ResourceHeap
 
     private long EmptyBlockBytes()
     {
+        using (_release.EnterScope())
         using (new SpinLockScope(ref _spin))
         {
             // Exactly what TrimEmptyBlocksLocked would free: empty ordinary blocks, highest index first,
@@ -144,13 +148,27 @@ public sealed partial class ResourceHeap
         return index;
     }
 
-    /// <summary>Unmaps blocks taken out of the heap and releases their reservations: outside the heap's
-    /// lock, since that takes time (10–20 µs per block here) and the budget's lock.</summary>
+    /// <summary>Unmaps blocks taken out of the heap and releases their reservations: outside the spin
+    /// lock, since that takes time (10–20 µs per block here) and the budget's lock. Every block is given
+    /// back even if one fails (an unmap that fails is a bug, reported after the rest are done).</summary>
     private static void DestroyBlocks(List<HeapBlock> blocks)
     {
+        List<Exception>? failures = null;
         foreach (var block in blocks)
         {
-            block.Destroy();
+            try
+            {
+                block.Destroy();
+            }
+            catch (Exception e)
+            {
+                (failures ??= []).Add(e);
+            }
+        }
+
+        if (failures is not null)
+        {
+            throw failures.Count == 1 ? failures[0] : new AggregateException(failures);
         }
     }
 
@@ -168,8 +186,14 @@ public sealed partial class ResourceHeap
 
         public void Destroy()
         {
-            Memory.Dispose();
-            token.Dispose();
+            try
+            {
+                Memory.Dispose();
+            }
+            finally
+            {
+                token.Dispose();
+            }
         }
     }
 

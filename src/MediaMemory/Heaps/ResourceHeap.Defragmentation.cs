@@ -11,7 +11,8 @@ public sealed partial class ResourceHeap
     /// handle stays valid and every moved allocation's contents are bit-exact.
     /// </summary>
     /// <remarks>
-    /// <para>The pass, under the heap's lock (allocation waits meanwhile):</para>
+    /// <para>The pass, under the heap's lock (allocation waits meanwhile; the emptied blocks are unmapped
+    /// after it is left):</para>
     /// <list type="number">
     /// <item>Compact each block: re-place its movable allocations in offset order into a fresh
     /// <see cref="Tlsf"/> that holds its pinned ones where they are. Each lands at or below its old offset,
@@ -29,6 +30,7 @@ public sealed partial class ResourceHeap
         options.Validate();
         var detached = new List<HeapBlock>();
         DefragmentationResult result;
+        using var release = _release.EnterScope();
         using (new SpinLockScope(ref _spin))
         {
             ObjectDisposedException.ThrowIf(_disposed, this);

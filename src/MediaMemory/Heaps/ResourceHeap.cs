@@ -42,6 +42,12 @@ public sealed partial class ResourceHeap : IDisposable
     // Defragment holds it while it moves bytes; allocating threads wait meanwhile. Trim and Dispose hold
     // it only to take blocks out of the table.
     private SpinLatch _spin;
+
+    // Held by Trim, Defragment and Dispose from taking blocks out of the table until they are given back
+    // (outside the spin lock), and by the reclaimer's count: Dispose returns only once every block is
+    // back, and the budget never sees blocks that are neither in the table nor yet returned. Allocation
+    // never takes it. Order: _release, then _spin; the budget's lock only after the spin lock is left.
+    private readonly Lock _release = new();
     private readonly MemoryBudget _budget;
     private readonly ResourceHeapOptions _options;
     private readonly IDisposable? _reclaimerRegistration;
@@ -130,6 +136,13 @@ public sealed partial class ResourceHeap : IDisposable
     public bool TryAllocateBuffer(long sizeBytes, long alignmentBytes, out HeapAllocation allocation, bool aliasable = false, string? name = null) =>
         TryAllocateCore(sizeBytes, alignmentBytes, descriptor: null, aliasable, name, out allocation);
 
+    /// <summary>Allocates a buffer in the free space of the heap's existing ordinary blocks only: it never
+    /// reserves a block, so it never asks the budget (no refusal counted, no reclaimer run). For a cache
+    /// that first tries the room it already holds before evicting to make more. False when no block has room.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The size is not positive, or the alignment not a power of two up to 64 KiB.</exception>
+    public bool TryAllocateBufferInExistingBlocks(long sizeBytes, long alignmentBytes, out HeapAllocation allocation, bool aliasable = false, string? name = null) =>
+        TryAllocateCore(sizeBytes, alignmentBytes, descriptor: null, aliasable, name, out allocation, mayAddBlock: false);
+
     /// <summary>Frees an allocation explicitly.</summary>
     /// <exception cref="InvalidOperationException">It was already freed (or is default, or of another heap),
     /// it is leased, or aliases placed on it are still live.</exception>
@@ -148,6 +161,17 @@ public sealed partial class ResourceHeap : IDisposable
     public void Dispose()
     {
         var detached = new List<HeapBlock>();
+        lock (_release)
+        {
+            DisposeCore(detached);
+        }
+
+        // Only once the heap is really gone: a refused Dispose leaves it working, reclaimer included.
+        _reclaimerRegistration?.Dispose();
+    }
+
+    private void DisposeCore(List<HeapBlock> detached)
+    {
         using (new SpinLockScope(ref _spin))
         {
             if (_disposed)
@@ -184,9 +208,6 @@ public sealed partial class ResourceHeap : IDisposable
         }
 
         DestroyBlocks(detached);
-
-        // Only once the heap is really gone: a refused Dispose leaves it working, reclaimer included.
-        _reclaimerRegistration?.Dispose();
     }
 
     /// <summary>Places an alias with its own alignment (for <see cref="TransientArena"/>).</summary>
@@ -295,7 +316,7 @@ public sealed partial class ResourceHeap : IDisposable
         return true;
     }
 
-    private bool TryAllocateCore(long sizeBytes, long alignmentBytes, TextureDescriptor? descriptor, bool aliasable, string? name, out HeapAllocation allocation)
+    private bool TryAllocateCore(long sizeBytes, long alignmentBytes, TextureDescriptor? descriptor, bool aliasable, string? name, out HeapAllocation allocation, bool mayAddBlock = true)
     {
         if (sizeBytes <= 0)
         {
@@ -315,6 +336,12 @@ public sealed partial class ResourceHeap : IDisposable
             {
                 return true;
             }
+        }
+
+        if (!mayAddBlock)
+        {
+            allocation = default;
+            return false;
         }
 
         return TryAllocateInNewBlock(sizeBytes, alignmentBytes, descriptor, aliasable, name, out allocation);

@@ -36,7 +36,7 @@ internal static unsafe partial class LinuxEvents
     public static void Sleep(TimeSpan duration)
     {
         var nanoseconds = Math.Clamp(duration.Ticks, 0, TimeSpan.TicksPerSecond - 1) * 100;
-        var request = new TimeSpec { Seconds = 0, Nanoseconds = nanoseconds };
+        var request = new TimeSpec { Seconds = 0, Nanoseconds = (nint)nanoseconds };
         _ = NanoSleepNative(&request, null);
     }
 
@@ -292,12 +292,13 @@ internal static unsafe partial class LinuxEvents
         public short Returned;
     }
 
-    // struct timespec on 64-bit Linux: time_t and long, both 64 bits.
+    // struct timespec as libc's nanosleep symbol takes it: time_t and long, both the size of a pointer
+    // (64-bit time_t on 32-bit glibc is a different symbol).
     [StructLayout(LayoutKind.Sequential)]
     private struct TimeSpec
     {
-        public long Seconds;
-        public long Nanoseconds;
+        public nint Seconds;
+        public nint Nanoseconds;
     }
 
     [LibraryImport("libc", EntryPoint = "nanosleep")]

@@ -305,4 +305,25 @@ public sealed class ResourceHeapAllocationTests
             $"(heap holds {heap.BlockCount} blocks, budget used {budget.UsedBytes} of {budget.LimitBytes})");
         effects.Dispose();
     }
+
+    [Fact]
+    public void InExistingBlocks_UsesTheRoomThereIs_ButNeverReservesABlockOrCountsARefusal()
+    {
+        var budget = new MemoryBudget(4 * MiB);
+        using var heap = NewHeap(budget, blockSizeBytes: 4 * MiB, reclaimEmptyBlocks: false);
+
+        Assert.False(heap.TryAllocateBufferInExistingBlocks(1 * MiB, 256, out _)); // no block yet
+        Assert.Equal(0, heap.BlockCount);
+        Assert.Equal(0, budget.UsedBytes);
+
+        using var first = heap.AllocateBuffer(3 * MiB);
+        Assert.True(heap.TryAllocateBufferInExistingBlocks(1 * MiB, 256, out var second)); // the rest of the block
+        Assert.Equal(1, heap.BlockCount);
+
+        Assert.False(heap.TryAllocateBufferInExistingBlocks(1 * MiB, 256, out _)); // full, budget full too
+        Assert.Equal(0, budget.GetSnapshot().Refusals);
+        Assert.False(heap.TryAllocateBuffer(1 * MiB, 256, out _)); // the ordinary form asks for a block
+        Assert.Equal(1, budget.GetSnapshot().Refusals);
+        second.Dispose();
+    }
 }

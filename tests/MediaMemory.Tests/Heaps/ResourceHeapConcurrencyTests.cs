@@ -5,7 +5,8 @@ using static MediaMemory.Tests.Heaps.ResourceHeapTestKit;
 
 namespace MediaMemory.Tests.Heaps;
 
-/// <summary>Two threads racing for the last block of a heap at MaxBlocks; ends with an integrity check.</summary>
+/// <summary>Threads racing on one heap: for the last block at MaxBlocks (ends with an integrity check), and a
+/// trim against Dispose.</summary>
 [Collection(StressTestsRunAlone.Name)]
 public sealed class ResourceHeapConcurrencyTests
 {
@@ -119,5 +120,62 @@ public sealed class ResourceHeapConcurrencyTests
 
             current = seen;
         }
+    }
+
+    [Fact]
+    public void DisposeRacingATrim_ReturnsOnlyOnceEveryBlockIsBackInTheBudget()
+    {
+        // Trim takes empty blocks out of the table under the heap's spin lock and unmaps them after leaving it;
+        // a Dispose in between must still wait for them, or it returns with their reservations held.
+        const int Rounds = 200;
+        var budget = new MemoryBudget(1L << 30);
+        using var barrier = new Barrier(2);
+        var heap = default(ResourceHeap);
+        var heldAfterDispose = 0L;
+        var rounds = 0;
+
+        void Run(int thread)
+        {
+            for (var round = 0; round < Rounds && Volatile.Read(ref heldAfterDispose) == 0; round++)
+            {
+                if (thread == 0)
+                {
+                    heap = NewHeap(budget, blockSizeBytes: 2 * MiB, reclaimEmptyBlocks: false);
+                    var held = new List<HeapAllocation>();
+                    for (var i = 0; i < 32; i++)
+                    {
+                        held.Add(heap.AllocateBuffer(2 * MiB)); // a block each
+                    }
+
+                    held.ForEach(allocation => allocation.Dispose()); // 32 empty blocks for the trim
+                }
+
+                barrier.SignalAndWait();
+                if (thread == 0)
+                {
+                    heap!.Trim();
+                }
+                else
+                {
+                    Thread.SpinWait(50 * (round % 20)); // land the Dispose at different points of the trim
+                    heap!.Dispose();
+                    rounds++;
+                    if (budget.UsedBytes != 0)
+                    {
+                        heldAfterDispose = budget.UsedBytes;
+                    }
+                }
+
+                barrier.SignalAndWait();
+            }
+        }
+
+        var threads = new[] { new Thread(() => Run(0)), new Thread(() => Run(1)) };
+        Array.ForEach(threads, t => t.Start());
+        Array.ForEach(threads, t => t.Join());
+
+        Assert.True(heldAfterDispose == 0, $"round {rounds}: Dispose returned while the budget still held {heldAfterDispose} bytes of the heap's blocks");
+        Assert.Equal(0, budget.UsedBytes);
+        Assert.Equal(0, budget.GetSnapshot().LiveTokens);
     }
 }

@@ -288,6 +288,11 @@ public sealed class SignalScript<TState>
                     var wait = steps[_next].At - _time.GetElapsedTime(_startTimestamp);
                     _timer.Change(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
                 }
+                else if (_next >= steps.Length)
+                {
+                    // Played to the end: the timer (on the system clock, a thread) is not needed any more.
+                    _timer.Dispose();
+                }
             }
         }
     }

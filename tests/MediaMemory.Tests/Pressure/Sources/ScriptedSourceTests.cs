@@ -115,6 +115,35 @@ public sealed class ScriptedSourceTests
     }
 
     [Fact]
+    public void OnTheSystemClock_TheScriptsThreadEnds_AfterTheLastStep_WhileTheSourceStaysUp()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Skip("the test finds the script's thread in /proc/self/task, which only Linux has");
+        }
+
+        using var source = new ScriptedSource("100ms:warning,110ms:critical");
+        using var done = new ManualResetEventSlim();
+        string? task = null;
+        source.Changed += (_, e) =>
+        {
+            if (e.Current == PressureLevel.Critical)
+            {
+                // "/proc/thread-self" links to "<pid>/task/<tid>" of the thread reading it.
+                task = "/proc/" + new FileInfo("/proc/thread-self").LinkTarget;
+                done.Set();
+            }
+        };
+
+        source.Start();
+
+        Assert.True(done.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken), "the last step did not fire within 30 s");
+        Assert.NotEqual("/proc/" + new FileInfo("/proc/thread-self").LinkTarget, task); // not this test's thread
+        Assert.True(SpinWait.SpinUntil(() => !Directory.Exists(task), TimeSpan.FromSeconds(10)), $"{task} still runs 10 s after the last step");
+        Assert.Equal(PressureLevel.Critical, source.Current);
+    }
+
+    [Fact]
     public void OnTheSystemClock_StepsFireInOrder_OnTheScriptsOwnThread_ReportedAtTheirDueTimes()
     {
         // The first step 100 ms out: a step already due when Start plays the script (a test thread stalled
