@@ -40,6 +40,20 @@ internal static unsafe partial class LinuxEvents
         _ = NanoSleepNative(&request, null);
     }
 
+    /// <summary>
+    /// Sets the calling thread's timer slack (<c>prctl(PR_SET_TIMERSLACK)</c>): how much later than asked the
+    /// kernel may end its timed waits, to batch wake-ups; 50 µs by default. Best effort: a refusal keeps it.
+    /// </summary>
+    public static void SetTimerSlack(TimeSpan slack) =>
+        _ = PrctlNative(PrSetTimerSlack, (nuint)Math.Max(1, slack.Ticks * 100), 0, 0, 0);
+
+    /// <summary>The calling thread's timer slack (<c>prctl(PR_GET_TIMERSLACK)</c>), or null when refused.</summary>
+    public static TimeSpan? GetTimerSlack()
+    {
+        var nanoseconds = PrctlNative(PrGetTimerSlack, 0, 0, 0, 0);
+        return nanoseconds < 0 ? null : TimeSpan.FromTicks(nanoseconds / 100);
+    }
+
     /// <summary>Opens <paramref name="path"/>; returns the fd, or -1 with <paramref name="errno"/> set.</summary>
     public static int Open(string path, int flags, out int errno)
     {
@@ -300,6 +314,12 @@ internal static unsafe partial class LinuxEvents
         public nint Seconds;
         public nint Nanoseconds;
     }
+
+    private const int PrSetTimerSlack = 29; // <linux/prctl.h>
+    private const int PrGetTimerSlack = 30;
+
+    [LibraryImport("libc", EntryPoint = "prctl")]
+    private static partial int PrctlNative(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
 
     [LibraryImport("libc", EntryPoint = "nanosleep")]
     private static partial int NanoSleepNative(TimeSpec* request, TimeSpec* remaining);

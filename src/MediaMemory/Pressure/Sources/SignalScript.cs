@@ -351,6 +351,13 @@ public sealed class SignalScript<TState>
 
         private void Run()
         {
+            // Waits here end when asked, not up to 50 µs later (the default slack, for batching wake-ups):
+            // measured, the dispatch p50 of bench pressure went from 0.115 to about 0.075 ms.
+            if (OperatingSystem.IsLinux())
+            {
+                LinuxEvents.SetTimerSlack(TimeSpan.FromMicroseconds(1));
+            }
+
             while (true)
             {
                 lock (_gate)
