@@ -16,6 +16,26 @@ internal interface IReplayCache : IDisposable
 
     /// <summary>Caches <paramref name="request"/> after a miss (the cache may decline).</summary>
     void Add(in TraceRequest request);
+
+    /// <summary>What the cache holds now: the sum of its objects' sizes (<paramref name="sizes"/>: each
+    /// key's size; 1 per object for unit-size traces, so then a count). Item-bounded caches do not know
+    /// sizes, so this is how the replay shows what their item capacity holds in bytes. Not on the hot path.</summary>
+    long HeldUnits(IReadOnlyDictionary<long, long> sizes);
+}
+
+/// <summary>Sums of object sizes over the keys a cache reports.</summary>
+internal static class HeldSizes
+{
+    public static long Sum(IEnumerable<long> keys, IReadOnlyDictionary<long, long> sizes)
+    {
+        long sum = 0;
+        foreach (var key in keys)
+        {
+            sum += sizes[key];
+        }
+
+        return sum;
+    }
 }
 
 /// <summary>
@@ -35,6 +55,8 @@ internal sealed class BitFasterLfuReplay(int capacityItems) : IReplayCache
 
     public void Add(in TraceRequest request) => _cache.AddOrUpdate(request.Key, Value);
 
+    public long HeldUnits(IReadOnlyDictionary<long, long> sizes) => HeldSizes.Sum(_cache.Keys, sizes);
+
     public void Dispose() => _cache.Clear();
 }
 
@@ -49,6 +71,8 @@ internal sealed class BitFasterLruReplay(int capacityItems) : IReplayCache
     public bool TryGet(in TraceRequest request) => _cache.TryGet(request.Key, out _);
 
     public void Add(in TraceRequest request) => _cache.AddOrUpdate(request.Key, Value);
+
+    public long HeldUnits(IReadOnlyDictionary<long, long> sizes) => HeldSizes.Sum(_cache.Keys, sizes);
 
     public void Dispose() => _cache.Clear();
 }
@@ -73,6 +97,8 @@ internal sealed class MemoryCacheReplay(long capacity) : IReplayCache
         entry.Size = request.SizeBytes;
         entry.Value = Value;
     }
+
+    public long HeldUnits(IReadOnlyDictionary<long, long> sizes) => HeldSizes.Sum(_cache.Keys.Cast<long>(), sizes);
 
     public void Dispose() => _cache.Dispose();
 }
@@ -137,6 +163,8 @@ internal sealed class BeladyReplay : IReplayCache
         _cachedNext[request.Key] = next;
         _byNextUse.Add((next, request.Key));
     }
+
+    public long HeldUnits(IReadOnlyDictionary<long, long> sizes) => HeldSizes.Sum(_cachedNext.Keys, sizes);
 
     public void Dispose()
     {

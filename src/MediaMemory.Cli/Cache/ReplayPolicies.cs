@@ -58,5 +58,7 @@ internal sealed class LibraryCacheReplay : IReplayCache
         }
     }
 
+    public long HeldUnits(IReadOnlyDictionary<long, long> sizes) => _cache.SizeBytes;
+
     public void Dispose() => _cache.Dispose();
 }

@@ -35,18 +35,19 @@ internal sealed class Trace
         Name = name;
         Format = format;
         Requests = requests;
-        var unique = new HashSet<long>();
+        var sizes = new Dictionary<long, long>();
         double sizeSum = 0;
         foreach (var request in requests)
         {
-            if (unique.Add(request.Key))
+            if (sizes.TryAdd(request.Key, request.SizeBytes))
             {
                 sizeSum += request.SizeBytes;
             }
         }
 
-        UniqueKeys = unique.Count;
-        MeanObjectSizeBytes = unique.Count == 0 ? 0 : sizeSum / unique.Count;
+        ObjectSizes = sizes;
+        UniqueKeys = sizes.Count;
+        MeanObjectSizeBytes = sizes.Count == 0 ? 0 : sizeSum / sizes.Count;
     }
 
     public string Name { get; }
@@ -56,6 +57,9 @@ internal sealed class Trace
     public TraceRequest[] Requests { get; }
 
     public int UniqueKeys { get; }
+
+    /// <summary>Each key's size (its first request's; 1 for traces without sizes).</summary>
+    public IReadOnlyDictionary<long, long> ObjectSizes { get; }
 
     /// <summary>Mean size of the distinct objects (each key counted once, at its first size).</summary>
     public double MeanObjectSizeBytes { get; }

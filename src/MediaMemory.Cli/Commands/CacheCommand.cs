@@ -105,6 +105,7 @@ internal static class CacheCommand
                 output["capacity_items"] = plan.PeerItems;
             }
 
+            var heldUnit = trace.HasSizes ? "bytes" : "items";
             output["results"] = new JsonArray([.. results.Select(r => (JsonNode)new JsonObject
             {
                 ["policy"] = r.Policy,
@@ -113,6 +114,8 @@ internal static class CacheCommand
                 ["byte_hit_ratio"] = Math.Round(r.ByteHitRatio, 5),
                 ["cost_saved_ratio"] = Math.Round(r.CostSavedRatio, 5),
                 ["ops_per_sec"] = Math.Round(r.OpsPerSec),
+                [$"mean_held_{heldUnit}"] = Math.Round(r.MeanHeld),
+                [$"peak_held_{heldUnit}"] = r.PeakHeld,
             })]);
             JsonOutput.Write(context.Output, output);
             return ExitCodes.Success;
@@ -123,7 +126,8 @@ internal static class CacheCommand
             : $"{plan.PeerItems:N0} items";
         var table = new Table().Title($"{Markup.Escape(trace.Name)}: {trace.Requests.Length:N0} requests, {trace.UniqueKeys:N0} keys, capacity {Markup.Escape(capacityText)}")
             .AddColumn("Policy").AddColumn(new TableColumn("Hit ratio").RightAligned()).AddColumn(new TableColumn("Byte hit ratio").RightAligned())
-            .AddColumn(new TableColumn("Cost saved").RightAligned()).AddColumn(new TableColumn("Requests/s").RightAligned());
+            .AddColumn(new TableColumn("Cost saved").RightAligned()).AddColumn(new TableColumn("Requests/s").RightAligned())
+            .AddColumn(new TableColumn(trace.HasSizes ? "Held (mean / peak)" : "Items held (mean / peak)").RightAligned());
         foreach (var r in results)
         {
             table.AddRow(
@@ -131,7 +135,10 @@ internal static class CacheCommand
                 r.HitRatio.ToString("P2", CultureInfo.InvariantCulture),
                 r.ByteHitRatio.ToString("P2", CultureInfo.InvariantCulture),
                 r.CostSavedRatio.ToString("P2", CultureInfo.InvariantCulture),
-                r.OpsPerSec.ToString("N0", CultureInfo.InvariantCulture));
+                r.OpsPerSec.ToString("N0", CultureInfo.InvariantCulture),
+                trace.HasSizes
+                    ? $"{ByteSize.Format((long)r.MeanHeld)} / {ByteSize.Format(r.PeakHeld)}"
+                    : $"{r.MeanHeld.ToString("N0", CultureInfo.InvariantCulture)} / {r.PeakHeld.ToString("N0", CultureInfo.InvariantCulture)}");
         }
 
         context.Console.Write(table);

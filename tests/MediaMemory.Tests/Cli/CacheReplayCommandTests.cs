@@ -51,6 +51,40 @@ public sealed class CacheReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public void HeldBytes_AreSampledPerCache_AndShowAnItemBoundedPeerHoldingMoreThanTheCapacity()
+    {
+        // Three 300-byte objects and nine of 10 bytes: a mean of 82.5 bytes, so 400 bytes make 4 items for the
+        // item-bounded peers, and 4 items can be 910 bytes.
+        var rows = string.Concat(Enumerable.Repeat("big1,300,1\nbig2,300,1\nbig3,300,1\n", 2))
+            + string.Concat(Enumerable.Range(1, 9).Select(i => $"s{i},10,1\n"));
+        var path = Write("held.csv", "key,size_bytes,cost\n" + rows);
+        var json = CliRunner.RunJson("cache", "replay", path, "--capacity", "400", "--json");
+        Assert.Equal(4, json.GetProperty("item_peers_capacity_items").GetInt32());
+        var results = json.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("policy").GetString()!);
+
+        // Sampled before each of the 15 requests (fewer than Replayer.Samples). LRU in 400 bytes holds one
+        // large object from the second request on, then adds the small ones: 0, 300 × 6, 310 … 380.
+        Assert.Equal(4560.0 / 15, results["lru"].GetProperty("mean_held_bytes").GetDouble(), 0);
+        Assert.Equal(380, results["lru"].GetProperty("peak_held_bytes").GetInt64());
+        Assert.All(results.Values.Where(r => !r.GetProperty("policy").GetString()!.StartsWith("bitfaster", StringComparison.Ordinal)),
+            r => Assert.InRange(r.GetProperty("peak_held_bytes").GetInt64(), 1, 400));
+
+        // ConcurrentLfu takes the three large objects and the first small one before it must evict: 910 bytes.
+        Assert.Equal(910, results["bitfaster-lfu"].GetProperty("peak_held_bytes").GetInt64());
+    }
+
+    [Fact]
+    public void UnitSizeTraces_ReportHeldItems()
+    {
+        var path = Write("held.trace", "1\n2\n3\n4\n1\n");
+        var json = CliRunner.RunJson("cache", "replay", path, "--capacity-items", "3", "--policy", "belady", "--json");
+        var result = Assert.Single(json.GetProperty("results").EnumerateArray());
+        Assert.Equal(3, result.GetProperty("peak_held_items").GetInt64());
+        Assert.Equal((0 + 1 + 2 + 3 + 3) / 5.0, result.GetProperty("mean_held_items").GetDouble(), 0);
+        Assert.False(result.TryGetProperty("peak_held_bytes", out _));
+    }
+
+    [Fact]
     public void AnObjectLargerThanTheCapacity_IsAlwaysAMiss_NotAFailure()
     {
         var path = Write("big.csv", "key,size_bytes,cost\na,100,1\nhuge,5000,1\na,100,1\nhuge,5000,1\n");
