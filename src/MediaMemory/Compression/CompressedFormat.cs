@@ -37,10 +37,12 @@ public static class CompressedFormat
     private const int ChecksumOffset = 24;
 
     /// <summary>The most bytes <see cref="Compress"/> can write for <paramref name="sourceBytes"/> bytes of input.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The size is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The size is negative, or more than one span holds
+    /// (<see cref="int.MaxValue"/>), which is all <see cref="Compress"/> takes.</exception>
     public static long GetMaxCompressedBytes(long sourceBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(sourceBytes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(sourceBytes, int.MaxValue);
         // The shortest chunk (16-byte elements aside, ChunkBytes rounds down by at most 15) gives the most chunks.
         var chunks = ChunkCount(sourceBytes, ChunkBytes - 15);
         // A chunk the codec would grow is stored raw, so the payload never exceeds the input.
@@ -285,7 +287,8 @@ public static class CompressedFormat
 
     private static int ChunkLength(int bytesPerElement) => ChunkBytes / bytesPerElement * bytesPerElement;
 
-    private static long ChunkCount(long bytes, int chunkLength) => (bytes + chunkLength - 1) / chunkLength;
+    // Without bytes + chunkLength − 1, which overflows for a size near long.MaxValue (a corrupt header's).
+    private static long ChunkCount(long bytes, int chunkLength) => (bytes / chunkLength) + (bytes % chunkLength == 0 ? 0 : 1);
 
     private readonly record struct Header(CompressionCodec Codec, CompressionFilter Filter, int BytesPerElement, long OriginalBytes, int ChunkLength, int Chunks);
 }

@@ -1,3 +1,5 @@
+using MediaMemory.Heaps;
+
 namespace MediaMemory.Compression;
 
 /// <summary>
@@ -26,23 +28,21 @@ public sealed class CompressedLease : IDisposable
 
     /// <summary>The entry's bytes, readable and writable, in native memory the store owns.</summary>
     /// <exception cref="ObjectDisposedException">The lease was disposed.</exception>
-    public Span<byte> Span
-    {
-        get
-        {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            return _entry.Block!.GetSpan(0, (int)_entry.OriginalBytes);
-        }
-    }
+    public Span<byte> Span => Block.GetSpan(0, (int)_entry.OriginalBytes);
 
     /// <summary>The entry's bytes as <see cref="Memory{T}"/> (allocates a small manager object).</summary>
     /// <exception cref="ObjectDisposedException">The lease was disposed.</exception>
-    public Memory<byte> Memory
+    public Memory<byte> Memory => Block.GetMemory(0, (int)_entry.OriginalBytes);
+
+    // An open lease keeps its entry resident (never compressed, removed or freed: the store refuses or
+    // defers), so the block is there; the null check is a clear error instead of a NullReferenceException
+    // should that ever not hold.
+    private NativeBlock Block
     {
         get
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            return _entry.Block!.GetMemory(0, (int)_entry.OriginalBytes);
+            return _entry.Block ?? throw new ObjectDisposedException(nameof(CompressedLease), $"entry {_entry.Id} is no longer in memory");
         }
     }
 

@@ -294,8 +294,12 @@ public sealed class CompressedStore : IPressureResponder, IDisposable
         }
     }
 
-    /// <summary>Frees every entry and its reservation. Leases must be disposed first: their spans point at
-    /// memory freed here. Later calls do nothing.</summary>
+    /// <summary>Frees every entry and its reservation. Later calls do nothing.</summary>
+    /// <exception cref="InvalidOperationException">A lease is open: its span points at memory this would free.
+    /// The store is left as it was.</exception>
+    /// <remarks>A lease opened by another thread while this runs (it found its entry before the store was
+    /// marked disposed) keeps its entry until it is disposed, and the entry is freed then: memory is never
+    /// freed under an open lease.</remarks>
     public void Dispose()
     {
         Entry[] all;
@@ -304,6 +308,27 @@ public sealed class CompressedStore : IPressureResponder, IDisposable
             if (_disposed)
             {
                 return;
+            }
+
+            all = [.. _entries.Values];
+        }
+
+        foreach (var entry in all)
+        {
+            lock (entry.Gate)
+            {
+                if (entry.Leases > 0)
+                {
+                    throw new InvalidOperationException($"the store cannot be disposed while entry {entry.Id} has {entry.Leases} open lease(s)");
+                }
+            }
+        }
+
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return; // another thread disposed it meanwhile
             }
 
             _disposed = true;
@@ -315,7 +340,16 @@ public sealed class CompressedStore : IPressureResponder, IDisposable
         {
             lock (entry.Gate)
             {
-                if (!entry.Removed)
+                if (entry.Removed)
+                {
+                    continue;
+                }
+
+                if (entry.Leases > 0)
+                {
+                    entry.FreeOnRelease = true; // leased since the check above: its last Release frees it
+                }
+                else
                 {
                     Free(entry);
                 }
@@ -340,6 +374,10 @@ public sealed class CompressedStore : IPressureResponder, IDisposable
         {
             entry.Leases--;
             entry.LastReleasedTimestamp = _time.GetTimestamp();
+            if (entry.Leases == 0 && entry.FreeOnRelease)
+            {
+                Free(entry);
+            }
         }
     }
 
@@ -394,7 +432,18 @@ public sealed class CompressedStore : IPressureResponder, IDisposable
                 return false;
             }
 
-            var packed = new NativeBlock(written);
+            NativeBlock packed;
+            try
+            {
+                packed = new NativeBlock(written);
+            }
+            catch (InsufficientMemoryException)
+            {
+                // The system refused the mapping: the entry stays as it was, its compressed bytes unreserved.
+                packedToken.Dispose();
+                return false;
+            }
+
             scratch.GetSpan(0, (int)written).CopyTo(packed.GetSpan(0, (int)written));
             entry.Packed = packed;
             entry.PackedToken = packedToken;
@@ -476,6 +525,9 @@ public sealed class CompressedStore : IPressureResponder, IDisposable
         public long LastReleasedTimestamp { get; set; } = timestamp;
 
         public bool Removed { get; set; }
+
+        /// <summary>The store was disposed while the entry was leased: the last lease's release frees it.</summary>
+        public bool FreeOnRelease { get; set; }
 
         public bool Incompressible { get; set; }
     }

@@ -8,20 +8,23 @@ namespace MediaMemory.Heaps;
 /// <remarks>
 /// A <c>ref struct</c>: it lives on the stack, so it cannot outlive the scope that took it, and taking
 /// one allocates nothing. Dispose it once (a <c>using</c> declaration does); a second dispose of the
-/// same lease does nothing.
+/// same lease does nothing. Each lease has an id of its own: a copy disposed after its original is an
+/// <see cref="InvalidOperationException"/> and ends no other lease.
 /// </remarks>
-public ref struct HeapLease
+public ref struct HeapLease : IDisposable
 {
     private readonly ResourceHeap? _heap;
     private readonly int _slot;
     private readonly int _generation;
+    private readonly long _id;
     private bool _released;
 
-    internal HeapLease(ResourceHeap heap, int slot, int generation, Span<byte> span)
+    internal HeapLease(ResourceHeap heap, int slot, int generation, long id, Span<byte> span)
     {
         _heap = heap;
         _slot = slot;
         _generation = generation;
+        _id = id;
         Span = span;
     }
 
@@ -37,6 +40,6 @@ public ref struct HeapLease
         }
 
         _released = true;
-        _heap.ReleaseLease(_slot, _generation);
+        _heap.ReleaseLease(_slot, _generation, _id);
     }
 }

@@ -48,6 +48,9 @@ public sealed partial class ResourceHeap : IDisposable
     // back, and the budget never sees blocks that are neither in the table nor yet returned. Allocation
     // never takes it. Order: _release, then _spin; the budget's lock only after the spin lock is left.
     private readonly Lock _release = new();
+
+    // The open leases' ids (under the spin lock), so a copied lease disposed twice ends only itself.
+    private readonly LeaseIds _leaseIds = new();
     private readonly MemoryBudget _budget;
     private readonly ResourceHeapOptions _options;
     private readonly IDisposable? _reclaimerRegistration;
@@ -245,24 +248,26 @@ public sealed partial class ResourceHeap : IDisposable
                 CheckNoOtherAliasLeased(allocation.Slot);
             }
 
-            slot.Leases++;
             var span = _blocks[slot.Block]!.Memory.GetSpan(slot.OffsetBytes, (int)slot.SizeBytes);
-            return new HeapLease(this, allocation.Slot, allocation.Generation, span);
+            var id = _leaseIds.Open();
+            slot.Leases++;
+            return new HeapLease(this, allocation.Slot, allocation.Generation, id, span);
         }
     }
 
-    internal void ReleaseLease(int slotIndex, int generation)
+    internal void ReleaseLease(int slotIndex, int generation, long id)
     {
         using (new SpinLockScope(ref _spin))
         {
+            // A copy of a lease disposed after the original must end nothing: ending some other live lease
+            // of the allocation would let its memory be moved or freed under that lease's reader.
             ref var slot = ref Resolve(slotIndex, generation);
-            if (slot.Leases <= 0)
+            if (!_leaseIds.TryClose(id))
             {
-                // A copy of a lease disposed after the original: never let the count go below zero,
-                // or a later lease would look like none and its memory could be moved or freed.
                 throw new InvalidOperationException($"a lease on '{slot.Name}' was released twice (a copy of a lease was disposed)");
             }
 
+            Debug.Assert(slot.Leases > 0, "an open lease id counts in its slot");
             slot.Leases--;
         }
     }

@@ -62,6 +62,7 @@ public sealed unsafe partial class PurgeableBuffer
     private void BeginVolatile()
     {
         LastKernelReclaimedBytes = 0;
+        _marker = 0; // an episode without markers (no MADV_FREE) must not check an older episode's
         if (!OperatingSystem.IsLinux() || Volatile.Read(ref s_madvFree) == MadvFreeMissing)
         {
             return;

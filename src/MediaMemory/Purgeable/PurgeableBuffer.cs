@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using MediaMemory.Budgeting;
 using MediaMemory.Internals;
@@ -46,7 +47,7 @@ public sealed unsafe partial class PurgeableBuffer : IDisposable
     private nint _base;                   // 0 once disposed; 0 while Empty on platforms without madvise
     private AllocationToken _token;       // default while Empty: the bytes were given back
     private PurgeableState _state;
-    private int _leases;
+    private readonly LeaseIds _leases = new(); // open leases, under _gate
     private bool _disposed;
 
     /// <summary>Allocates a zeroed, non-volatile buffer of <paramref name="sizeBytes"/> bytes, reserving them
@@ -160,9 +161,9 @@ public sealed unsafe partial class PurgeableBuffer : IDisposable
         {
             ThrowIfDisposed();
             var previous = _state;
-            if (state != PurgeableState.NonVolatile && _leases > 0)
+            if (state != PurgeableState.NonVolatile && _leases.Count > 0)
             {
-                throw new InvalidOperationException($"the buffer is leased ({_leases} lease(s)); dispose them before making it {state}");
+                throw new InvalidOperationException($"the buffer is leased ({_leases.Count} lease(s)); dispose them before making it {state}");
             }
 
             switch (state)
@@ -231,8 +232,7 @@ public sealed unsafe partial class PurgeableBuffer : IDisposable
                 throw new InvalidOperationException($"the buffer is {_state}; make it NonVolatile (SetState, or PurgeableRegistry.EnsureResident) before using it");
             }
 
-            _leases++;
-            return new PurgeableLease(this, new Span<byte>((void*)_base, (int)SizeBytes));
+            return new PurgeableLease(this, _leases.Open(), new Span<byte>((void*)_base, (int)SizeBytes));
         }
     }
 
@@ -247,9 +247,9 @@ public sealed unsafe partial class PurgeableBuffer : IDisposable
                 return;
             }
 
-            if (_leases > 0)
+            if (_leases.Count > 0)
             {
-                throw new InvalidOperationException($"the buffer is leased ({_leases} lease(s)); dispose them before the buffer");
+                throw new InvalidOperationException($"the buffer is leased ({_leases.Count} lease(s)); dispose them before the buffer");
             }
 
             _disposed = true;
@@ -288,9 +288,26 @@ public sealed unsafe partial class PurgeableBuffer : IDisposable
     }
 
     /// <summary>Purges the buffer if it is volatile; returns the budget bytes given back (0 if it was not volatile).</summary>
-    internal long PurgeIfVolatile(PurgeReason reason)
+    /// <param name="reason">Why, for <see cref="LastPurgeReason"/>.</param>
+    /// <param name="skipIfBusy">Return 0 at once when another thread holds the buffer's lock, instead of
+    /// waiting for it. For the budget's reclaim, which can run on a thread that holds another buffer's lock
+    /// (leaving <see cref="PurgeableState.Empty"/> reserves bytes under it): waiting there could deadlock
+    /// with a thread doing the same the other way round. A buffer busy now is in use, not one to purge.</param>
+    internal long PurgeIfVolatile(PurgeReason reason, bool skipIfBusy = false)
     {
-        lock (_gate)
+        if (skipIfBusy)
+        {
+            if (!_gate.TryEnter())
+            {
+                return 0;
+            }
+        }
+        else
+        {
+            _gate.Enter();
+        }
+
+        try
         {
             if (_disposed || _state != PurgeableState.Volatile)
             {
@@ -300,21 +317,30 @@ public sealed unsafe partial class PurgeableBuffer : IDisposable
             PurgeCore(reason);
             return SizeBytes;
         }
+        finally
+        {
+            _gate.Exit();
+        }
     }
+
+    /// <summary>Whether the buffer is volatile now, read without its lock (a snapshot that may be stale at
+    /// once): for the registry's reclaimable count, which the budget asks for on a thread that may hold
+    /// another buffer's lock (see <see cref="PurgeIfVolatile"/>).</summary>
+    internal bool IsVolatileSnapshot => !Volatile.Read(ref _disposed) && (PurgeableState)Volatile.Read(ref Unsafe.As<PurgeableState, int>(ref _state)) == PurgeableState.Volatile;
 
     /// <summary>The start of the pages, for tests that play the kernel (drop a page with madvise).</summary>
     internal nint BaseAddress => _base;
 
-    internal void ReleaseLease()
+    internal void ReleaseLease(long id)
     {
         lock (_gate)
         {
-            if (_leases <= 0)
+            // A copy of a lease disposed after the original ends nothing: ending another live lease would let
+            // the buffer be made volatile, purged or freed under that lease's reader.
+            if (!_leases.TryClose(id))
             {
                 throw new InvalidOperationException("a lease on the purgeable buffer was released twice (a copy of a lease was disposed)");
             }
-
-            _leases--;
         }
     }
 
@@ -333,6 +359,7 @@ public sealed unsafe partial class PurgeableBuffer : IDisposable
         _token.Dispose();
         _token = default;
         _state = PurgeableState.Empty;
+        _marker = 0; // no page holds this episode's marker any more: never compare against it again
         LastPurgeReason = reason;
     }
 

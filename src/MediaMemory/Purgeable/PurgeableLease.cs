@@ -7,17 +7,19 @@ namespace MediaMemory.Purgeable;
 /// </summary>
 /// <remarks>
 /// A <c>ref struct</c>: it cannot outlive the scope that took it, and taking one allocates nothing.
-/// A second dispose of the same lease does nothing; disposing a copy after the original is an
-/// <see cref="InvalidOperationException"/> when no lease is left to end.
+/// A second dispose of the same lease does nothing. Each lease has an id of its own: disposing a copy after
+/// the original is an <see cref="InvalidOperationException"/> and ends no other lease.
 /// </remarks>
-public ref struct PurgeableLease
+public ref struct PurgeableLease : IDisposable
 {
     private readonly PurgeableBuffer? _buffer;
+    private readonly long _id;
     private bool _released;
 
-    internal PurgeableLease(PurgeableBuffer buffer, Span<byte> span)
+    internal PurgeableLease(PurgeableBuffer buffer, long id, Span<byte> span)
     {
         _buffer = buffer;
+        _id = id;
         Span = span;
     }
 
@@ -33,6 +35,6 @@ public ref struct PurgeableLease
         }
 
         _released = true;
-        _buffer.ReleaseLease();
+        _buffer.ReleaseLease(_id);
     }
 }

@@ -30,6 +30,7 @@ public sealed class PurgeableRegistry : IPressureResponder, IMemoryReclaimer
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<PurgeableBuffer, PurgeableRestore> _restores = new(ReferenceEqualityComparer.Instance);
+    private readonly List<PurgeableBuffer> _registrationOrder = []; // the purge order (a dictionary's is not kept)
     private long _purgedBytes;
     private long _restoredBuffers;
 
@@ -50,7 +51,8 @@ public sealed class PurgeableRegistry : IPressureResponder, IMemoryReclaimer
     /// </summary>
     public Priority Priority => Priority.Low;
 
-    /// <summary>Bytes of the registered buffers that are volatile now.</summary>
+    /// <summary>Bytes of the registered buffers that are volatile now (read without the buffers' locks: the
+    /// budget asks while reclaiming, possibly on a thread that holds one of them).</summary>
     public long ReclaimableBytes
     {
         get
@@ -58,7 +60,7 @@ public sealed class PurgeableRegistry : IPressureResponder, IMemoryReclaimer
             long bytes = 0;
             foreach (var buffer in Snapshot())
             {
-                if (!buffer.IsDisposed && buffer.State == PurgeableState.Volatile)
+                if (buffer.IsVolatileSnapshot)
                 {
                     bytes += buffer.SizeBytes;
                 }
@@ -103,6 +105,8 @@ public sealed class PurgeableRegistry : IPressureResponder, IMemoryReclaimer
             {
                 throw new ArgumentException("the buffer is already registered", nameof(buffer));
             }
+
+            _registrationOrder.Add(buffer);
         }
     }
 
@@ -112,7 +116,13 @@ public sealed class PurgeableRegistry : IPressureResponder, IMemoryReclaimer
         ArgumentNullException.ThrowIfNull(buffer);
         lock (_gate)
         {
-            return _restores.Remove(buffer);
+            if (!_restores.Remove(buffer))
+            {
+                return false;
+            }
+
+            _registrationOrder.Remove(buffer); // by reference: a buffer does not override Equals
+            return true;
         }
     }
 
@@ -160,10 +170,12 @@ public sealed class PurgeableRegistry : IPressureResponder, IMemoryReclaimer
         }
     }
 
-    /// <summary>Purges volatile buffers, in registration order, until about <paramref name="bytesWanted"/> are given back.</summary>
-    public long Reclaim(long bytesWanted, ReclaimReason reason) => PurgeVolatileCore(PurgeReason.BudgetReclaim, bytesWanted);
+    /// <summary>Purges volatile buffers, in registration order, until about <paramref name="bytesWanted"/> are
+    /// given back. Skips a buffer another thread holds at that moment (it is in use, and waiting for it could
+    /// deadlock: the budget calls this from a reservation, which may be made under a buffer's lock).</summary>
+    public long Reclaim(long bytesWanted, ReclaimReason reason) => PurgeVolatileCore(PurgeReason.BudgetReclaim, bytesWanted, skipBusy: true);
 
-    private long PurgeVolatileCore(PurgeReason reason, long bytesWanted = long.MaxValue)
+    private long PurgeVolatileCore(PurgeReason reason, long bytesWanted = long.MaxValue, bool skipBusy = false)
     {
         long released = 0;
         foreach (var buffer in Snapshot())
@@ -173,7 +185,7 @@ public sealed class PurgeableRegistry : IPressureResponder, IMemoryReclaimer
                 break;
             }
 
-            released += buffer.PurgeIfVolatile(reason);
+            released += buffer.PurgeIfVolatile(reason, skipBusy);
         }
 
         Interlocked.Add(ref _purgedBytes, released);
@@ -184,7 +196,7 @@ public sealed class PurgeableRegistry : IPressureResponder, IMemoryReclaimer
     {
         lock (_gate)
         {
-            return [.. _restores.Keys];
+            return [.. _registrationOrder];
         }
     }
 }

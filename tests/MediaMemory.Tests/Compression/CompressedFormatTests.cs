@@ -143,5 +143,10 @@ public sealed class CompressedFormatTests
         Assert.Throws<ArgumentOutOfRangeException>(() => CompressedFormat.Compress(new byte[8], packed, CompressionCodec.Lz4, (CompressionFilter)9));
         Assert.Throws<ArgumentOutOfRangeException>(() => CompressedFormat.Compress(new byte[8], packed, CompressionCodec.Lz4, CompressionFilter.None, 17));
         Assert.Throws<ArgumentException>(() => CompressedFormat.Compress(new byte[80], new byte[10], CompressionCodec.Lz4));
+
+        // Beyond one span, and where the chunk count's rounding used to overflow into a bound below the input.
+        Assert.Throws<ArgumentOutOfRangeException>(() => CompressedFormat.GetMaxCompressedBytes(int.MaxValue + 1L));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CompressedFormat.GetMaxCompressedBytes(long.MaxValue));
+        Assert.True(CompressedFormat.GetMaxCompressedBytes(int.MaxValue) > int.MaxValue);
     }
 }

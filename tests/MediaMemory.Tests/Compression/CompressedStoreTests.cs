@@ -138,6 +138,30 @@ public sealed class CompressedStoreTests
     }
 
     [Fact]
+    public void Dispose_WithALeaseOpen_IsRefused_AndLeavesTheStoreWorking()
+    {
+        // Disposing used to free the leased entry's memory: the lease's Span then threw NullReferenceException,
+        // and a span taken before pointed at unmapped memory.
+        var store = NewStore();
+        var id = store.Add(Gradient(4096));
+        var other = store.Add(Gradient(8192));
+        var lease = store.Acquire(id);
+
+        Assert.Contains("lease", Assert.Throws<InvalidOperationException>(store.Dispose).Message, StringComparison.Ordinal);
+
+        Assert.Equal(Gradient(4096), lease.Span.ToArray());
+        using (var second = store.Acquire(other))
+        {
+            Assert.Equal(Gradient(8192), second.Span.ToArray());
+        }
+
+        lease.Dispose();
+        store.Dispose();
+        Assert.Equal(0, _budget.GetSnapshot().UsedBytes);
+        Assert.Throws<ObjectDisposedException>(() => store.Acquire(id));
+    }
+
+    [Fact]
     public void BadIds_AndUseAfterRemove_GiveClearErrors()
     {
         using var store = NewStore();

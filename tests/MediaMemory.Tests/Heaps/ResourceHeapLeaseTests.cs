@@ -100,24 +100,33 @@ public sealed class ResourceHeapLeaseTests
         var copy = lease;
         lease.Dispose();
 
-        InvalidOperationException? error = null;
-        try
-        {
-            copy.Dispose();
-        }
-        catch (InvalidOperationException ex)
-        {
-            error = ex;
-        }
-
-        Assert.NotNull(error);
-        Assert.Contains("released twice", error.Message, StringComparison.Ordinal);
+        LeaseAssert.DisposeIsRefused(ref copy);
         using (allocation.Lease())
         {
             // The count did not go below zero: the new lease pins the allocation, so it cannot be freed.
             Assert.Throws<InvalidOperationException>(() => heap.Free(allocation));
         }
 
+        heap.Free(allocation);
+    }
+
+    [Fact]
+    public void DisposingACopyOfAReleasedLease_WhileAnotherLeaseIsOpen_EndsNothing_AndTheOtherStillPins()
+    {
+        // With a count instead of ids, the copy ended the second lease: the allocation could then be freed or
+        // moved under that lease's reader.
+        var budget = new MemoryBudget(1L << 30);
+        using var heap = NewHeap(budget, blockSizeBytes: 1 * MiB);
+        var allocation = heap.AllocateBuffer(4096);
+        var first = allocation.Lease();
+        var second = allocation.Lease();
+        var copy = first;
+        first.Dispose();
+
+        LeaseAssert.DisposeIsRefused(ref copy);
+        Assert.Throws<InvalidOperationException>(() => heap.Free(allocation)); // the second lease still pins it
+        Assert.Equal(1, heap.Defragment().SkippedLeased);
+        second.Dispose();
         heap.Free(allocation);
     }
 }

@@ -92,6 +92,26 @@ public sealed class PurgeableBufferBadInputTests
     }
 
     [Fact]
+    public void ACopyOfALeaseDisposedAfterTheOriginal_IsRefused_AndEndsNoOtherLease()
+    {
+        // With a count instead of ids, the copy ended the second lease, and the buffer could then be purged
+        // and unmapped under that lease's reader.
+        using var buffer = new PurgeableBuffer(_budget, 4 * 4096, AllocationCategory.CacheTextures);
+        var first = buffer.Lease();
+        var second = buffer.Lease();
+        second.Span.Fill(7);
+        var copy = first;
+        first.Dispose();
+
+        LeaseAssert.DisposeIsRefused(ref copy);
+        Assert.Throws<InvalidOperationException>(() => buffer.SetState(PurgeableState.Volatile));
+        Assert.Throws<InvalidOperationException>(() => buffer.Dispose());
+        Assert.Equal(7, second.Span[100]);
+        second.Dispose();
+        Assert.Equal(PurgeableState.NonVolatile, buffer.SetState(PurgeableState.Volatile));
+    }
+
+    [Fact]
     public void ALeaseDisposedTwice_EndsOnce()
     {
         using var buffer = new PurgeableBuffer(_budget, 4096, AllocationCategory.CacheTextures);

@@ -78,4 +78,25 @@ public sealed unsafe class PurgeableBufferProtocolTests
         Assert.True(lease.Span.IndexOfAnyExcept((byte)0) < 0, "an Empty buffer holds zeros, not old pages beside zero pages");
         Assert.Equal(64 * LinuxMemory.PageSizeBytes, _budget.GetUsedBytes(AllocationCategory.CacheTextures));
     }
+
+    [Fact]
+    public void ARegistryPurgeWhileVolatile_ForgetsTheEpisodesMarker()
+    {
+        // A marker left behind would be checked against on a later return from Volatile in an episode that set
+        // none (no MADV_FREE), find no page holding it, and wipe a buffer nothing had purged.
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "needs madvise (Linux)");
+        using var buffer = Filled(_budget, 8 * LinuxMemory.PageSizeBytes, seed: 4);
+        buffer.SetState(PurgeableState.Volatile);
+        Assert.SkipUnless(PurgeableBuffer.KernelPurges, "this kernel has no MADV_FREE, so no marker is set");
+        var marker = typeof(PurgeableBuffer).GetField("_marker", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        Assert.NotEqual(0UL, (ulong)marker.GetValue(buffer)!);
+
+        var registry = new PurgeableRegistry();
+        registry.Register(buffer, span => span.Clear());
+        Assert.Equal(buffer.SizeBytes, registry.PurgeVolatile()); // the purge a budget reclaim or Critical pressure runs
+
+        Assert.Equal(PurgeableState.Empty, buffer.State);
+        Assert.Equal(0UL, (ulong)marker.GetValue(buffer)!);
+    }
 }
+

@@ -134,6 +134,62 @@ public sealed class PurgeableRegistryTests
         Assert.Throws<ObjectDisposedException>(() => _registry.EnsureResident(buffer));
     }
 
+    [Fact]
+    public void Reclaim_PurgesInRegistrationOrder_AlsoAfterAnUnregister()
+    {
+        using var a = Registered(1 * MiB, seed: 10, out _);
+        using var b = Registered(1 * MiB, seed: 11, out _);
+        using var c = Registered(1 * MiB, seed: 12, out _);
+        Assert.True(_registry.Unregister(a));
+        using var d = Registered(1 * MiB, seed: 13, out _); // a dictionary would enumerate it in a's old place, first
+        foreach (var buffer in new[] { b, c, d })
+        {
+            buffer.SetState(PurgeableState.Volatile);
+        }
+
+        Assert.Equal(1 * MiB, _registry.Reclaim(1 * MiB, ReclaimReason.Requested));
+
+        Assert.Equal((PurgeableState.Empty, PurgeableState.Volatile, PurgeableState.Volatile), (b.State, c.State, d.State));
+    }
+
+    [Fact]
+    public async Task AReservationMadeUnderOneBuffersLock_ReclaimsFromTheRegistry_WithoutWaitingForThatLock()
+    {
+        // The budget is full. Thread 1 rebuilds buffer A (its restore runs under A's lock) and stays there
+        // until told; meanwhile a reservation must reclaim. The registry used to take every buffer's lock to
+        // count and purge, so it waited for A while A's thread could be waiting for it (two buffers leaving
+        // Empty at once deadlocked that way). Now it reads the count without locks and skips a busy buffer.
+        var budget = new MemoryBudget(4 * MiB);
+        var registry = new PurgeableRegistry();
+        using var reclaimer = budget.RegisterReclaimer(registry);
+        using var a = new PurgeableBuffer(budget, 1 * MiB, AllocationCategory.CacheTextures);
+        using var b = new PurgeableBuffer(budget, 1 * MiB, AllocationCategory.CacheTextures);
+        using var inRestore = new ManualResetEventSlim();
+        using var leave = new ManualResetEventSlim();
+        var leftByTimeout = false;
+        registry.Register(a, span =>
+        {
+            inRestore.Set();
+            leftByTimeout = !leave.Wait(TimeSpan.FromSeconds(30));
+            span.Fill(1);
+        });
+        registry.Register(b, span => span.Fill(2));
+        a.SetState(PurgeableState.Empty);
+        b.SetState(PurgeableState.Volatile);
+        using var rest = budget.Reserve(2 * MiB, AllocationCategory.UI, Priority.Essential); // a (1) + b (1) + rest (2) = 4
+
+        var rebuild = Task.Factory.StartNew(() => registry.EnsureResident(a), TestContext.Current.CancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Assert.True(inRestore.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken), "the rebuild of A started");
+
+        // Needs 1 MiB: only purging b gives it. A's lock is held by the rebuild all along.
+        using var needed = budget.Reserve(1 * MiB, AllocationCategory.UI, Priority.High);
+        leave.Set();
+
+        Assert.Equal(PurgeableState.Empty, await rebuild);
+        Assert.False(leftByTimeout, "the reservation completed while A's rebuild held its lock");
+        Assert.Equal(PurgeableState.Empty, b.State);
+    }
+
     private PurgeableBuffer Registered(long sizeBytes, int seed, out Func<int> restoreCount)
     {
         var buffer = Filled(_budget, sizeBytes, seed);
