@@ -197,6 +197,10 @@ public sealed class MemoryBudget
         return TryReserveSlow(bytes, category, priority, out token);
     }
 
+    /// <summary>Why this thread's last refused reservation was refused (for callers of <see cref="TryReserve"/>
+    /// that report the refusal themselves, as a heap does).</summary>
+    internal static RefusalReason LastRefusalOnThisThread => t_lastRefusal;
+
     /// <summary>Reserves <paramref name="bytes"/> or throws.</summary>
     /// <exception cref="MemoryBudgetExceededException">They did not fit even after reclaiming.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A negative size, or an undefined category or priority.</exception>

@@ -19,6 +19,18 @@ public sealed class MemoryBudgetExceededException : Exception
         LimitBytes = snapshot.LimitBytes;
     }
 
+    /// <summary>Creates the exception for a refusal reported by someone who reserves on a caller's behalf (a heap
+    /// adding a block): <paramref name="context"/> says what the caller asked for, the rest as above.</summary>
+    internal MemoryBudgetExceededException(string context, long requestedBytes, AllocationCategory category, RefusalReason reason, BudgetSnapshot snapshot)
+        : base(context + " " + Describe(requestedBytes, category, reason, snapshot))
+    {
+        RequestedBytes = requestedBytes;
+        Category = category;
+        Reason = reason;
+        AvailableBytes = snapshot.AvailableBytes;
+        LimitBytes = snapshot.LimitBytes;
+    }
+
     /// <summary>Creates the exception with a message only.</summary>
     public MemoryBudgetExceededException(string message)
         : base(message)
@@ -63,6 +75,7 @@ public sealed class MemoryBudgetExceededException : Exception
         {
             RefusalReason.LargerThanLimit => "the request is larger than the whole limit",
             RefusalReason.InsideReclaim => "it was made inside a reclaimer, which may not reserve",
+            RefusalReason.BlockLimit => "the heap already has its MaxBlocks blocks (the budget was not asked)",
             _ => "reclaimers of lower priority could not free enough",
         };
         return $"Cannot reserve {ByteSize.Format(requestedBytes)} ({requestedBytes} bytes) for {category}: " +

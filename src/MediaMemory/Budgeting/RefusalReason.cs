@@ -11,4 +11,8 @@ public enum RefusalReason
 
     /// <summary>The request was made from inside a reclaimer; the budget does not reclaim recursively.</summary>
     InsideReclaim,
+
+    /// <summary>A heap had no room and already had its <c>ResourceHeapOptions.MaxBlocks</c> blocks, so it did not
+    /// ask the budget for another; freeing allocations in it makes room.</summary>
+    BlockLimit,
 }

@@ -26,6 +26,10 @@ public sealed unsafe class NativeBlock : IDisposable
     private nint _mapping;    // what was mapped (Linux) or allocated
     private nuint _mappingBytes;
 
+    /// <summary>The largest block, in bytes: 2^48 (256 TiB), the user address space of x86-64 and arm64 Linux,
+    /// so that size arithmetic on a block (alignment, offsets) can never overflow a <see cref="long"/>.</summary>
+    public const long MaxSizeBytes = 1L << 48;
+
     /// <summary>Allocates <paramref name="sizeBytes"/> bytes.</summary>
     /// <param name="sizeBytes">Size in bytes, &gt; 0.</param>
     /// <param name="preFault">Fault every page in now, so first use costs no fault.</param>
@@ -40,7 +44,7 @@ public sealed unsafe class NativeBlock : IDisposable
     /// <exception cref="InsufficientMemoryException">The system refused the memory.</exception>
     public NativeBlock(long sizeBytes, bool preFault = false, bool hugePages = true)
     {
-        if (sizeBytes <= 0 || sizeBytes > 1L << 48)
+        if (sizeBytes <= 0 || sizeBytes > MaxSizeBytes)
         {
             throw new ArgumentOutOfRangeException(nameof(sizeBytes), sizeBytes, "block size must be 1 byte…2^48 bytes");
         }

@@ -124,12 +124,16 @@ public sealed partial class ResourceHeap
             return null;
         }
 
+        NativeBlock? memory = null;
         try
         {
-            return new HeapBlock(new NativeBlock(sizeBytes, _options.PreFault, _options.HugePages), new Tlsf(sizeBytes), token, dedicated);
+            var allocator = new Tlsf(sizeBytes); // managed first: if it fails, there is no mapping to give back
+            memory = new NativeBlock(sizeBytes, _options.PreFault, _options.HugePages);
+            return new HeapBlock(memory, allocator, token, dedicated);
         }
         catch
         {
+            memory?.Dispose();
             token.Dispose();
             throw;
         }

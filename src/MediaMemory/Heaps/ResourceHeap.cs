@@ -86,7 +86,16 @@ public sealed partial class ResourceHeap : IDisposable
         {
             for (var i = 0; i < _options.MinBlocks; i++)
             {
-                AddBlock(CreateBlock(_options.BlockSizeBytes, dedicated: false, throwIfRefused: true)!);
+                var block = CreateBlock(_options.BlockSizeBytes, dedicated: false, throwIfRefused: true)!;
+                try
+                {
+                    AddBlock(block);
+                }
+                catch
+                {
+                    block.Destroy(); // not in the table, so the cleanup below would miss it
+                    throw;
+                }
             }
         }
         catch
@@ -116,12 +125,15 @@ public sealed partial class ResourceHeap : IDisposable
     public ResourceHeapOptions Options => _options;
 
     /// <summary>Allocates memory for <paramref name="descriptor"/> at its required alignment.</summary>
-    /// <exception cref="MemoryBudgetExceededException">No block has room and the budget refused a new one.</exception>
+    /// <exception cref="MemoryBudgetExceededException">No block has room and no block could be added: the budget
+    /// refused one (its <see cref="MemoryBudgetExceededException.Reason"/>), or the heap has
+    /// <see cref="ResourceHeapOptions.MaxBlocks"/> blocks (<see cref="RefusalReason.BlockLimit"/>).</exception>
     public HeapAllocation AllocateTexture(TextureDescriptor descriptor, bool aliasable = false, string? name = null) =>
         TryAllocateTexture(descriptor, out var allocation, aliasable, name) ? allocation : throw Refused(SizeOf(descriptor));
 
     /// <summary>Allocates memory for <paramref name="descriptor"/>; returns false if and only if no block has
-    /// room and the budget (after reclaiming) refused a new one.</summary>
+    /// room and no block could be added (the budget refused one after reclaiming, or the heap has
+    /// <see cref="ResourceHeapOptions.MaxBlocks"/> blocks).</summary>
     public bool TryAllocateTexture(TextureDescriptor descriptor, out HeapAllocation allocation, bool aliasable = false, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
@@ -129,20 +141,22 @@ public sealed partial class ResourceHeap : IDisposable
     }
 
     /// <summary>Allocates a buffer of <paramref name="sizeBytes"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The size is not positive, or the alignment not a power of two up to 64 KiB.</exception>
-    /// <exception cref="MemoryBudgetExceededException">No block has room and the budget refused a new one.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The size is not 1 byte … 2^48 bytes, or the alignment not a power of two up to 64 KiB.</exception>
+    /// <exception cref="MemoryBudgetExceededException">No block has room and no block could be added (as for
+    /// <see cref="AllocateTexture"/>).</exception>
     public HeapAllocation AllocateBuffer(long sizeBytes, long alignmentBytes = DefaultBufferAlignmentBytes, bool aliasable = false, string? name = null) =>
         TryAllocateBuffer(sizeBytes, alignmentBytes, out var allocation, aliasable, name) ? allocation : throw Refused(sizeBytes);
 
-    /// <summary>Allocates a buffer; returns false if and only if no block has room and the budget refused a new one.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The size is not positive, or the alignment not a power of two up to 64 KiB.</exception>
+    /// <summary>Allocates a buffer; returns false if and only if no block has room and no block could be added
+    /// (the budget refused one after reclaiming, or the heap has <see cref="ResourceHeapOptions.MaxBlocks"/> blocks).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The size is not 1 byte … 2^48 bytes, or the alignment not a power of two up to 64 KiB.</exception>
     public bool TryAllocateBuffer(long sizeBytes, long alignmentBytes, out HeapAllocation allocation, bool aliasable = false, string? name = null) =>
         TryAllocateCore(sizeBytes, alignmentBytes, descriptor: null, aliasable, name, out allocation);
 
     /// <summary>Allocates a buffer in the free space of the heap's existing ordinary blocks only: it never
     /// reserves a block, so it never asks the budget (no refusal counted, no reclaimer run). For a cache
     /// that first tries the room it already holds before evicting to make more. False when no block has room.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The size is not positive, or the alignment not a power of two up to 64 KiB.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The size is not 1 byte … 2^48 bytes, or the alignment not a power of two up to 64 KiB.</exception>
     public bool TryAllocateBufferInExistingBlocks(long sizeBytes, long alignmentBytes, out HeapAllocation allocation, bool aliasable = false, string? name = null) =>
         TryAllocateCore(sizeBytes, alignmentBytes, descriptor: null, aliasable, name, out allocation, mayAddBlock: false);
 
@@ -323,9 +337,9 @@ public sealed partial class ResourceHeap : IDisposable
 
     private bool TryAllocateCore(long sizeBytes, long alignmentBytes, TextureDescriptor? descriptor, bool aliasable, string? name, out HeapAllocation allocation, bool mayAddBlock = true)
     {
-        if (sizeBytes <= 0)
+        if ((ulong)(sizeBytes - 1) >= NativeBlock.MaxSizeBytes)
         {
-            throw new ArgumentOutOfRangeException(nameof(sizeBytes), sizeBytes, "allocation size must be positive");
+            throw new ArgumentOutOfRangeException(nameof(sizeBytes), sizeBytes, $"allocation size must be 1 byte … 2^48 bytes (the largest block)");
         }
 
         if (!ByteMath.IsPowerOfTwo(alignmentBytes) || alignmentBytes > Tlsf.MaxAlignmentBytes)
@@ -380,7 +394,7 @@ public sealed partial class ResourceHeap : IDisposable
     private bool TryAllocateInNewBlock(long sizeBytes, long alignmentBytes, TextureDescriptor? descriptor, bool aliasable, string? name, out HeapAllocation allocation)
     {
         var dedicated = sizeBytes > _options.BlockSizeBytes;
-        var blockBytes = dedicated ? ByteMath.AlignUp(sizeBytes, NativeBlock.BaseAlignmentBytes) : _options.BlockSizeBytes;
+        var blockBytes = BlockBytesFor(sizeBytes);
         if (_options.MaxBlocks > 0)
         {
             using (new SpinLockScope(ref _spin))
@@ -409,29 +423,42 @@ public sealed partial class ResourceHeap : IDisposable
 
         var placedHere = false;
         var disposed = false;
+        var inTable = false;
         allocation = default;
-        using (new SpinLockScope(ref _spin))
+        try
         {
-            if (_disposed)
+            using (new SpinLockScope(ref _spin))
             {
-                disposed = true;
+                if (_disposed)
+                {
+                    disposed = true;
+                }
+                else if (_options.MaxBlocks > 0 && BlockCountLocked() >= _options.MaxBlocks)
+                {
+                    // Another thread added the last block allowed while this one was made: use the room
+                    // there may be, and give the new block back.
+                    placedHere = !dedicated && TryPlaceInBlocks(sizeBytes, alignmentBytes, descriptor, aliasable, name, out allocation);
+                }
+                else
+                {
+                    var index = AddBlock(block);
+                    inTable = true; // from here on, should anything throw, it is an empty block Trim and Dispose give back
+                    var placed = block.Allocator.Allocate(sizeBytes, alignmentBytes);
+                    allocation = NewAllocation(index, block, in placed, sizeBytes, alignmentBytes, descriptor, aliasable, name);
+                    return true;
+                }
             }
-            else if (_options.MaxBlocks > 0 && BlockCountLocked() >= _options.MaxBlocks)
+        }
+        finally
+        {
+            // Outside the spin lock (the using has left it). Also when growing a table threw: a block in no
+            // table would otherwise keep its mapping and its reservation for good.
+            if (!inTable)
             {
-                // Another thread added the last block allowed while this one was made: use the room
-                // there may be, and give the new block back.
-                placedHere = !dedicated && TryPlaceInBlocks(sizeBytes, alignmentBytes, descriptor, aliasable, name, out allocation);
-            }
-            else
-            {
-                var index = AddBlock(block);
-                var placed = block.Allocator.Allocate(sizeBytes, alignmentBytes);
-                allocation = NewAllocation(index, block, in placed, sizeBytes, alignmentBytes, descriptor, aliasable, name);
-                return true;
+                block.Destroy();
             }
         }
 
-        block.Destroy();
         ObjectDisposedException.ThrowIf(disposed, this);
         return placedHere;
     }
@@ -560,10 +587,28 @@ public sealed partial class ResourceHeap : IDisposable
             ? descriptor.ResidentSizeBytes
             : throw new ArgumentOutOfRangeException(nameof(descriptor), descriptor, "a memoryless texture has no memory to allocate");
 
-    private MemoryBudgetExceededException Refused(long sizeBytes) =>
-        new($"Heap '{Name}' cannot allocate {ByteSize.Format(sizeBytes)} ({sizeBytes} bytes): no block has room and the budget " +
-            $"refused a new one ({ByteSize.Format(_budget.AvailableBytes)} of {ByteSize.Format(_budget.LimitBytes)} available" +
-            (_options.MaxBlocks > 0 ? $", at most {_options.MaxBlocks} blocks" : string.Empty) + ").");
+    /// <summary>The exception for a request no block had room for and no new block could be added for: the
+    /// block the heap would have added (its size is <see cref="MemoryBudgetExceededException.RequestedBytes"/>),
+    /// and why it could not (the budget's reason for this thread's refusal, or <see cref="RefusalReason.BlockLimit"/>).</summary>
+    private MemoryBudgetExceededException Refused(long sizeBytes)
+    {
+        bool atBlockLimit;
+        using (new SpinLockScope(ref _spin))
+        {
+            atBlockLimit = _options.MaxBlocks > 0 && BlockCountLocked() >= _options.MaxBlocks;
+        }
+
+        var blockBytes = BlockBytesFor(sizeBytes);
+        return new MemoryBudgetExceededException(
+            $"Heap '{Name}' cannot allocate {ByteSize.Format(sizeBytes)} ({sizeBytes} bytes): no block has room for it" +
+            (atBlockLimit ? $" and it has its {_options.MaxBlocks} blocks (MaxBlocks)." : "."),
+            blockBytes, Category, atBlockLimit ? RefusalReason.BlockLimit : MemoryBudget.LastRefusalOnThisThread, _budget.GetSnapshot());
+    }
+
+    /// <summary>The block a request that fits in none would get: a dedicated one (whole base-aligned units)
+    /// when it is larger than a block, else an ordinary one.</summary>
+    private long BlockBytesFor(long sizeBytes) =>
+        sizeBytes > _options.BlockSizeBytes ? ByteMath.AlignUp(sizeBytes, NativeBlock.BaseAlignmentBytes) : _options.BlockSizeBytes;
 
     /// <summary>One allocation's bookkeeping. Aliases share their base's block and memory.</summary>
     private struct Slot

@@ -176,7 +176,10 @@ public sealed class ResourceHeapAllocationTests
         Assert.Equal(default, refused);
         Assert.False(heap.TryAllocateBuffer(3 * MiB, 256, out _));
         var error = Assert.Throws<MemoryBudgetExceededException>(() => heap.AllocateBuffer(1000));
-        Assert.Contains("at most 2 blocks", error.Message, StringComparison.Ordinal);
+        Assert.Contains("its 2 blocks (MaxBlocks)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(RefusalReason.BlockLimit, error.Reason); // not the budget's: it had ~1 GiB free
+        Assert.Equal((1 * MiB, AllocationCategory.WorkingTextures), (error.RequestedBytes, error.Category));
+        Assert.Equal(budget.LimitBytes, error.LimitBytes);
         Assert.Equal(2, heap.BlockCount);
         Assert.Equal(2 * MiB, budget.UsedBytes);
     }
@@ -195,6 +198,10 @@ public sealed class ResourceHeapAllocationTests
         var error = Assert.Throws<MemoryBudgetExceededException>(() => heap.AllocateBuffer(5000));
         Assert.Contains("'tiles'", error.Message, StringComparison.Ordinal);
         Assert.Contains("5000 bytes", error.Message, StringComparison.Ordinal);
+        // The refusal's properties are the budget's for the block the heap asked for (they used to be defaults,
+        // which read as "larger than the whole limit" for a request that fits once memory is freed).
+        Assert.Equal(RefusalReason.ReclaimInsufficient, error.Reason);
+        Assert.Equal((1 * MiB, AllocationCategory.WorkingTextures, 0L, 2 * MiB), (error.RequestedBytes, error.Category, error.AvailableBytes, error.LimitBytes));
         var textureError = Assert.Throws<MemoryBudgetExceededException>(() => heap.AllocateTexture(Uhd4KRenderTarget));
         Assert.Contains(Uhd4KRenderTarget.TotalSizeBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), textureError.Message, StringComparison.Ordinal);
         Assert.Equal(2, heap.BlockCount);

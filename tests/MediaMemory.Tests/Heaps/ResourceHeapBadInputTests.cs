@@ -12,7 +12,10 @@ public sealed class ResourceHeapBadInputTests
     [InlineData(0L)]
     [InlineData(-1L)]
     [InlineData(long.MinValue)]
-    public void NonPositiveSize_IsRefused_NamingTheSize(long sizeBytes)
+    [InlineData((1L << 48) + 1)] // above the largest block
+    [InlineData(long.MaxValue)] // used to overflow aligning the dedicated block: OverflowException, even from Try
+    [InlineData(long.MaxValue - 1000)]
+    public void SizeOutOfRange_IsRefused_NamingTheSize(long sizeBytes)
     {
         var budget = new MemoryBudget(1L << 30);
         using var heap = NewHeap(budget, blockSizeBytes: 1 * MiB);
