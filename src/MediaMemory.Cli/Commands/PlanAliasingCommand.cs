@@ -110,7 +110,10 @@ internal static class PlanAliasingCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            throw new UsageException($"{path}: cannot be read ({ex.Message})");
+            // Opening a directory as a file fails with "Access to the path is denied": say what it really is.
+            throw new UsageException(Directory.Exists(path)
+                ? $"{path}: is a directory, not a file; give the path of a CSV with the header {string.Join(',', TransientResourceCsv.Columns)}"
+                : $"{path}: cannot be read ({ex.Message})");
         }
     }
 }

@@ -110,6 +110,14 @@ public sealed class PlanAliasingCommandTests : IDisposable
     }
 
     [Fact]
+    public void ADirectory_IsOneLineSayingItIsADirectory_WithExitCode2()
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_directory, "adir.csv")).FullName;
+
+        CliRunner.AssertUsageError("adir.csv: is a directory, not a file", "plan-aliasing", directory, "--json");
+    }
+
+    [Fact]
     public void NoFileArgument_IsExitCode2()
     {
         var (code, _, error) = CliRunner.Run("plan-aliasing", "--json");
