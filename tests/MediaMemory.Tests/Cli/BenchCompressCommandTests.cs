@@ -61,6 +61,7 @@ public sealed class BenchCompressCommandTests
     [Theory]
     [InlineData("0", "out of range")]
     [InlineData("many", "not a whole number")]
+    [InlineData("99999999999", "--repetitions: 99999999999 is out of range; use 1…100")]
     public void BadRepetitions_IsExitCode2_OneLine(string value, string expected) =>
         CliRunner.AssertUsageError(expected, "bench", "compress", "--repetitions", value, "--json");
 }
