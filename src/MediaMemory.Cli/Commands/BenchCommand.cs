@@ -157,7 +157,7 @@ internal static class BenchCommand
     private static Command CreateCompress(CliContext context)
     {
         var json = CommonOptions.Json();
-        var input = new Option<string?>("--input") { Description = "An image file or a folder of images (default: ../shared/data/photos above the repository root)." };
+        var input = new Option<string?>("--input") { Description = string.Create(CultureInfo.InvariantCulture, $"An image file or a folder of images (default: ../shared/data/photos above the repository root); at most {CompressBenchmark.MaxPixels:N0} pixels (16384×16384) an image.") };
         var repetitions = CommonOptions.Integer("--repetitions", "Timed runs per image and direction, 1…100; medians are reported (default 5).", 5, min: 1, max: 100);
         var command = new Command("compress", "LZ4 and zstd, with and without the image pre-filters, on photographs decoded to RGBA8: ratio, MB/s both ways, bit-exact round trips.")
         {
