@@ -173,6 +173,12 @@ internal static class BenchCommand
     {
         var files = CompressInputs.Resolve(input);
         var result = Measure(context, json, new CompressBenchmark(files, repetitions).Run);
+        return ReportCompress(context, result, json);
+    }
+
+    /// <summary>Writes the result of <c>bench compress</c> as JSON or a table and returns the exit code.</summary>
+    internal static int ReportCompress(CliContext context, CompressBenchmarkResult result, bool json)
+    {
         if (json)
         {
             var rows = new JsonArray();
