@@ -1,6 +1,10 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
+using System.Text.Json;
+using MediaMemory.Cli.Bench;
+using MediaMemory.Cli.Commands;
+using MediaMemory.Cli.Infrastructure;
 
 namespace MediaMemory.Tests.Cli;
 
@@ -26,6 +30,35 @@ public sealed class BenchCompressCommandTests
             Assert.True(row.GetProperty("compress_mb_per_s").GetDouble() > 0, row.ToString());
             Assert.True(row.GetProperty("decompress_mb_per_s").GetDouble() > 0, row.ToString());
             Assert.True(row.GetProperty("bit_exact").GetBoolean(), row.ToString());
+        }
+    }
+
+    [Theory]
+    [InlineData(true)] // returned 0 with "bit_exact": false in the JSON
+    [InlineData(false)]
+    public void ARoundTripThatIsNotBitExact_IsExitCode1_WithOneLineNamingIt_WithAndWithoutJson(bool json)
+    {
+        CompressBenchmarkRow[] rows =
+        [
+            new("lz4", "none", 2.0, 100, 200, BitExact: true),
+            new("zstd", "planes", 3.0, 50, 150, BitExact: false),
+        ];
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = BenchCommand.ReportCompress(new CliContext(output, error), new CompressBenchmarkResult(1, 4, 16, 1, rows), json);
+
+        Assert.Equal(1, code);
+        Assert.Single(error.ToString().TrimEnd().Split('\n'));
+        Assert.Contains("not bit-exact: zstd/planes", error.ToString(), StringComparison.Ordinal);
+        if (json)
+        {
+            using var document = JsonDocument.Parse(output.ToString()); // stdout is still one JSON object, and only that
+            Assert.False(document.RootElement.GetProperty("results")[1].GetProperty("bit_exact").GetBoolean());
+        }
+        else
+        {
+            Assert.Contains("NO", output.ToString(), StringComparison.Ordinal);
         }
     }
 
