@@ -36,4 +36,11 @@ internal static class ChildProcess
 
         return (process.ExitCode, output.Result, error.Result);
     }
+
+    /// <summary>Runs the <c>mediamem</c> built next to the tests with the same <c>dotnet</c> host.</summary>
+    public static (int ExitCode, string Output, string Error) RunMediamem(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        var host = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
+        return Run(host, [Path.Combine(AppContext.BaseDirectory, "mediamem.dll"), .. args], environment);
+    }
 }
