@@ -4,7 +4,8 @@
 #
 #   scripts/run-in-cgroup.sh LIMIT -- COMMAND [ARG...]
 #
-# LIMIT: bytes, or a number with K, M or G (binary: 512M = 512 MiB), e.g. 512M, 1G, 805306368.
+# LIMIT: bytes, or a number with K, M or G (binary: 512M = 512 MiB), e.g. 512M, 1G, 805306368; from 16M
+# to 2^48 bytes (262144G). A LIMIT outside that, or malformed, exits 2 before any cgroup is made.
 # The child is created under the caller's own memory cgroup (read from /proc/self/cgroup; cgroup v1
 # memory controller or cgroup v2), so it needs write access there (root, or a delegated cgroup).
 # After the command ends it prints, on stderr, one line:
@@ -23,19 +24,30 @@ usage() {
 limit_text="$1"
 shift 2
 
-# Parse LIMIT into bytes.
+# Parse LIMIT into bytes. Bash arithmetic is 64-bit and wraps without a word, so the number is compared
+# with the largest LIMIT before it is multiplied: 2^48 bytes (256 TiB, the x86-64/ARM64 virtual address
+# space, as TextureDescriptor.MaxTotalBytes), far above the memory of any machine this runs on.
+max_limit=$((1 << 48))
 if [[ "$limit_text" =~ ^([0-9]+)([KkMmGg]?)(i?[Bb]?)$ ]]; then
-  number="${BASH_REMATCH[1]}"
+  digits="${BASH_REMATCH[1]}"
   case "${BASH_REMATCH[2]}" in
-    K|k) limit=$((number * 1024)) ;;
-    M|m) limit=$((number * 1024 * 1024)) ;;
-    G|g) limit=$((number * 1024 * 1024 * 1024)) ;;
-    *) limit=$number ;;
+    K|k) unit=$((1 << 10)) ;;
+    M|m) unit=$((1 << 20)) ;;
+    G|g) unit=$((1 << 30)) ;;
+    *) unit=1 ;;
   esac
 else
   echo "run-in-cgroup: bad LIMIT '$limit_text' (use e.g. 512M, 1G or a byte count)" >&2
   exit 2
 fi
+# Drop leading zeros (bash would read 09 as octal); 2^48 has 15 digits, so more cannot fit and might wrap.
+digits="${digits#"${digits%%[!0]*}"}"
+digits="${digits:-0}"
+if (( ${#digits} > 15 || digits > max_limit / unit )); then
+  echo "run-in-cgroup: LIMIT $limit_text is too large; at most 262144G (2^48 = $max_limit bytes)" >&2
+  exit 2
+fi
+limit=$((digits * unit))
 if (( limit < 16 * 1024 * 1024 )); then
   echo "run-in-cgroup: LIMIT $limit_text is below 16M; a process cannot start in that" >&2
   exit 2

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using MediaMemory.Cli.Infrastructure;
 using MediaMemory.Compression;
 using SkiaSharp;
 
@@ -7,10 +9,19 @@ namespace MediaMemory.Cli.Bench;
 /// <summary>
 /// <c>mediamem bench compress</c>: every codec × filter of <see cref="CompressedFormat"/> on images decoded
 /// to RGBA8 pixels with SkiaSharp. Times are medians over repetitions per image, summed over the images;
-/// every round trip is compared byte for byte.
+/// every round trip is compared byte for byte. An image of more than <see cref="MaxPixels"/> pixels is refused
+/// from its header, before anything is decoded.
 /// </summary>
 internal sealed class CompressBenchmark(IReadOnlyList<string> files, int repetitions)
 {
+    /// <summary>
+    /// Most pixels of one image: 2^28 = 268,435,456 (16,384 × 16,384). The benchmark holds each image as one RGBA8
+    /// array (4 bytes a pixel, so 1 GiB at the limit) beside its compressed and restored copies, and a .NET array
+    /// holds at most <see cref="Array.MaxLength"/> (just under 2 GiB) bytes: 2^28 is the largest power of two whose
+    /// RGBA8 bytes and their worst-case compressed size (<see cref="CompressedFormat.GetMaxCompressedBytes"/>) fit.
+    /// </summary>
+    public const long MaxPixels = 1L << 28;
+
     /// <summary>Image file extensions read from a folder.</summary>
     public static readonly string[] Extensions = [".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif"];
 
@@ -22,22 +33,12 @@ internal sealed class CompressBenchmark(IReadOnlyList<string> files, int repetit
     ];
 
     /// <summary>Decodes an image to tightly packed, unpremultiplied RGBA8; null when it is not an image SkiaSharp reads.</summary>
+    /// <remarks>Does not check <see cref="MaxPixels"/>: for images known to be small (tests).</remarks>
     public static byte[]? DecodeRgba8(string path, out int width, out int height)
     {
-        using var decoded = SKBitmap.Decode(path);
-        (width, height) = (decoded?.Width ?? 0, decoded?.Height ?? 0);
-        if (decoded is null)
-        {
-            return null;
-        }
-
-        using var rgba = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
-        if (!decoded.CopyTo(rgba, SKColorType.Rgba8888))
-        {
-            return null;
-        }
-
-        return rgba.GetPixelSpan().ToArray();
+        using var codec = SKCodec.Create(path);
+        (width, height) = (codec?.Info.Width ?? 0, codec?.Info.Height ?? 0);
+        return codec is null ? null : DecodeRgba8(codec);
     }
 
     public CompressBenchmarkResult Run(Action<string>? phase)
@@ -47,8 +48,18 @@ internal sealed class CompressBenchmark(IReadOnlyList<string> files, int repetit
         foreach (var file in files)
         {
             phase?.Invoke("decoding " + Path.GetFileName(file));
-            var data = DecodeRgba8(file, out var width, out var height) ?? throw new Infrastructure.UsageException($"--input: {Path.GetFileName(file)} is not an image SkiaSharp can decode");
-            images.Add(data);
+            using var codec = SKCodec.Create(file) ?? throw NotAnImage(file);
+
+            // The codec has read only the header: refuse what cannot be held before decoding any of it.
+            var (width, height) = (codec.Info.Width, codec.Info.Height);
+            if ((long)width * height > MaxPixels)
+            {
+                throw new UsageException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"--input: {Path.GetFileName(file)} is {width}×{height} pixels ({(long)width * height / 1e6:0.#} MP); bench compress holds an image as one RGBA8 array and takes at most {MaxPixels} pixels (16384×16384); crop or scale it down"));
+            }
+
+            images.Add(DecodeRgba8(codec) ?? throw NotAnImage(file));
             pixels += (long)width * height;
         }
 
@@ -61,6 +72,21 @@ internal sealed class CompressBenchmark(IReadOnlyList<string> files, int repetit
 
         return new CompressBenchmarkResult(files.Count, pixels, images.Sum(i => (long)i.Length), repetitions, rows);
     }
+
+    /// <summary>Decodes what <paramref name="codec"/> reads to tightly packed, unpremultiplied RGBA8; null when it cannot.</summary>
+    private static byte[]? DecodeRgba8(SKCodec codec)
+    {
+        using var decoded = SKBitmap.Decode(codec);
+        if (decoded is null)
+        {
+            return null;
+        }
+
+        using var rgba = new SKBitmap(new SKImageInfo(decoded.Width, decoded.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        return decoded.CopyTo(rgba, SKColorType.Rgba8888) ? rgba.GetPixelSpan().ToArray() : null;
+    }
+
+    private static UsageException NotAnImage(string file) => new($"--input: {Path.GetFileName(file)} is not an image SkiaSharp can decode");
 
     public static string Name(CompressionCodec codec) => codec == CompressionCodec.Lz4 ? "lz4" : "zstd";
 

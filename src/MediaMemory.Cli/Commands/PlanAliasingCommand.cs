@@ -32,9 +32,7 @@ internal static class PlanAliasingCommand
 
     private static int Run(CliContext context, string path, bool json)
     {
-        var resources = Read(path);
-        var plan = AliasPlanner.Plan(resources);
-        var greedy = AliasPlanner.PlanGreedyBySize(resources);
+        var (resources, plan, greedy) = ReadAndPlan(path);
 
         if (json)
         {
@@ -92,14 +90,18 @@ internal static class PlanAliasingCommand
         return ExitCodes.Success;
     }
 
-    private static IReadOnlyList<TransientResource> Read(string path)
+    /// <summary>Reads the file and plans it both ways; anything wrong with the file is a <see cref="UsageException"/>.</summary>
+    private static (IReadOnlyList<TransientResource> Resources, AliasPlan Plan, AliasPlan Greedy) ReadAndPlan(string path)
     {
         try
         {
-            return TransientResourceCsv.ReadFile(path);
+            var resources = TransientResourceCsv.ReadFile(path);
+            return (resources, AliasPlanner.Plan(resources), AliasPlanner.PlanGreedyBySize(resources));
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or ArgumentOutOfRangeException)
         {
+            // The reader refuses, naming the row, everything the planner would refuse; the planner's own
+            // refusal (naming the resource) is the backstop should the two ever disagree.
             throw new UsageException($"{path}: {ex.Message}");
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
@@ -108,7 +110,10 @@ internal static class PlanAliasingCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            throw new UsageException($"{path}: cannot be read ({ex.Message})");
+            // Opening a directory as a file fails with "Access to the path is denied": say what it really is.
+            throw new UsageException(Directory.Exists(path)
+                ? $"{path}: is a directory, not a file; give the path of a CSV with the header {string.Join(',', TransientResourceCsv.Columns)}"
+                : $"{path}: cannot be read ({ex.Message})");
         }
     }
 }

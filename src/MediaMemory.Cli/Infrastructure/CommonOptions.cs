@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Numerics;
 using MediaMemory.Platform;
 using MediaMemory.Pressure;
 using MediaMemory.Units;
@@ -44,19 +46,31 @@ internal static class CommonOptions
         },
     };
 
-    public static Option<int> Integer(string name, string description, int defaultValue) => new(name)
+    /// <summary>
+    /// A whole-number option from <paramref name="min"/> to <paramref name="max"/> (by default every <see cref="int"/>).
+    /// Text that is not a whole number is a parse error saying so; a whole number outside the range, however many
+    /// digits it has, is a parse error giving the range (<c>--ops: 99999999999 is out of range; use 1…10000000</c>).
+    /// </summary>
+    public static Option<int> Integer(string name, string description, int defaultValue, int min = int.MinValue, int max = int.MaxValue) => new(name)
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue,
         CustomParser = result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-            if (!int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value))
+            if (!BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
             {
                 result.AddError($"{name}: '{text}' is not a whole number");
+                return defaultValue;
             }
 
-            return value;
+            if (value < min || value > max)
+            {
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name}: {text} is out of range; use {min}…{max}"));
+                return defaultValue;
+            }
+
+            return (int)value;
         },
     };
 

@@ -42,14 +42,15 @@ public static partial class AliasPlanner
             _placedFirst = new int[Count];
             _placedLast = new int[Count];
             Resources = resources;
+            long totalBytes = 0;
             for (var i = 0; i < Count; i++)
             {
-                var resource = resources[i] ?? throw new ArgumentException($"resources[{i}] is null", nameof(resources));
+                var resource = Admit(resources, i, ref totalBytes);
                 _sizeBytes[i] = resource.SizeBytes;
                 _alignmentMask[i] = resource.AlignmentBytes - 1;
                 _first[i] = resource.FirstUse;
                 _last[i] = resource.LastUse;
-                NaiveBytes = checked(NaiveBytes + resource.SizeBytes);
+                NaiveBytes += resource.SizeBytes; // at most totalBytes, which Admit keeps at most 2^62
             }
         }
 

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using MediaMemory.Units;
 
 namespace MediaMemory.Heaps;
 
@@ -30,6 +32,11 @@ namespace MediaMemory.Heaps;
 /// greedy-by-size planner in Pisarchyk &amp; Lee 2020, §3.2; the orderings by area and by first use
 /// follow the rectangle-packing view of Sekiyama et al. 2018, "Profile-guided memory optimization for
 /// deep neural networks". The code is written from those descriptions, not taken from either.</para>
+/// <para>Limits: a resource of at most <see cref="MaxResourceBytes"/> (2^48) bytes, aligned to at most
+/// <see cref="MaxAlignmentBytes"/> (64 KiB), and all resources' sizes plus their worst-case padding
+/// (alignment − 1 each) at most <see cref="MaxTotalBytes"/> (2^62). Every arena is at most that total, so
+/// no offset, end or arena can overflow a <see cref="long"/>; inputs beyond the limits are refused with an
+/// <see cref="ArgumentOutOfRangeException"/> rather than planned.</para>
 /// </remarks>
 public static partial class AliasPlanner
 {
@@ -47,6 +54,26 @@ public static partial class AliasPlanner
     /// </summary>
     internal const int MaxImprovementTries = 1_000;
 
+    /// <summary>
+    /// Largest size of one resource, in bytes: 2^48 (256 TiB), <see cref="TextureDescriptor.MaxTotalBytes"/>,
+    /// the x86-64/ARM64 virtual address space; no resource can be larger.
+    /// </summary>
+    public const long MaxResourceBytes = TextureDescriptor.MaxTotalBytes;
+
+    /// <summary>
+    /// Largest alignment of one resource, in bytes: 64 KiB, <see cref="Tlsf.MaxAlignmentBytes"/>: the largest
+    /// placement alignment GPU APIs ask of resources, and the most a <see cref="TransientArena"/> can carry out
+    /// in a <see cref="ResourceHeap"/>.
+    /// </summary>
+    public const long MaxAlignmentBytes = Tlsf.MaxAlignmentBytes;
+
+    /// <summary>
+    /// Largest total of sizes plus worst-case padding (size + alignment − 1 per resource), in bytes: 2^62,
+    /// <see cref="Tlsf.MaxCapacityBytes"/>. A placement ends at most size + alignment − 1 bytes above the arena
+    /// before it, so every arena is at most this total and leaves headroom below <see cref="long.MaxValue"/>.
+    /// </summary>
+    public const long MaxTotalBytes = Tlsf.MaxCapacityBytes;
+
     /// <summary>Seed of the improvement pass's move generator (arbitrary; fixed so plans are deterministic).</summary>
     private const ulong ImprovementSeed = 0x9E3779B97F4A7C15;
 
@@ -57,7 +84,9 @@ public static partial class AliasPlanner
     /// <see cref="PlanGreedyBySize"/>'s.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="resources"/> is null.</exception>
     /// <exception cref="ArgumentException">An element is null.</exception>
-    /// <exception cref="OverflowException">The sizes do not fit in 64 bits.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A resource is larger than <see cref="MaxResourceBytes"/> or
+    /// aligned to more than <see cref="MaxAlignmentBytes"/>, or the sizes plus padding add up to more than
+    /// <see cref="MaxTotalBytes"/>; the message names the resource.</exception>
     public static AliasPlan Plan(IReadOnlyList<TransientResource> resources)
     {
         ArgumentNullException.ThrowIfNull(resources);
@@ -70,13 +99,15 @@ public static partial class AliasPlanner
         int[]? bestOrder = null;
         var bestFit = Fit.Best;
         var bestName = string.Empty;
-        var bestArenaBytes = long.MaxValue;
+        long bestArenaBytes = 0;
         foreach (var (name, order) in CandidateOrderings(problem))
         {
             foreach (var fit in (ReadOnlySpan<Fit>)[Fit.Best, Fit.First])
             {
-                var arenaBytes = problem.Place(order, fit, scratch, bestArenaBytes - 1);
-                if (arenaBytes < bestArenaBytes)
+                // The first candidate is always taken (no cutoff), so no arena size can make the search
+                // reject them all; later ones abort as soon as they are no better.
+                var arenaBytes = problem.Place(order, fit, scratch, bestOrder is null ? long.MaxValue : bestArenaBytes - 1);
+                if (bestOrder is null || arenaBytes < bestArenaBytes)
                 {
                     (bestOrder, bestFit, bestArenaBytes) = (order, fit, arenaBytes);
                     bestName = $"{name}/{FitName(fit)}";
@@ -84,10 +115,7 @@ public static partial class AliasPlanner
             }
         }
 
-        if (bestOrder is null)
-        {
-            return Build(problem, [], bestFit, lowerBoundBytes, "empty");
-        }
+        Debug.Assert(bestOrder is not null, "there is always a first candidate");
 
         // Step 3: local search on the best ordering.
         if (bestArenaBytes > lowerBoundBytes && n > 1)
@@ -142,17 +170,17 @@ public static partial class AliasPlanner
     /// <summary>
     /// The largest total of bytes alive at one step: a lower bound on any plan's arena. O(n log n).
     /// </summary>
-    /// <exception cref="ArgumentNullException"><paramref name="resources"/> is null.</exception>
-    /// <exception cref="ArgumentException">An element is null.</exception>
+    /// <inheritdoc cref="Plan" path="/exception"/>
     public static long LowerBoundBytes(IReadOnlyList<TransientResource> resources)
     {
         ArgumentNullException.ThrowIfNull(resources);
         // A resource adds its bytes at its first step and removes them after its last; at equal
         // steps removals come first (sort key: step * 2, +1 for additions), since [f, l] is inclusive.
         var events = new (long Key, long DeltaBytes)[resources.Count * 2];
+        long totalBytes = 0;
         for (var i = 0; i < resources.Count; i++)
         {
-            var r = resources[i] ?? throw new ArgumentException($"resources[{i}] is null", nameof(resources));
+            var r = Admit(resources, i, ref totalBytes);
             events[2 * i] = (((long)r.FirstUse * 2) + 1, r.SizeBytes);
             events[(2 * i) + 1] = (((long)r.LastUse + 1) * 2, -r.SizeBytes);
         }
@@ -166,6 +194,36 @@ public static partial class AliasPlanner
         }
 
         return peakBytes;
+    }
+
+    /// <summary>
+    /// Returns <c>resources[i]</c> after checking it against the limits, and adds its size plus worst-case
+    /// padding to <paramref name="totalBytes"/>, checking the total too.
+    /// </summary>
+    /// <exception cref="ArgumentException">The element is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is passed; the message names the resource and the limit.</exception>
+    private static TransientResource Admit(IReadOnlyList<TransientResource> resources, int i, ref long totalBytes)
+    {
+        var r = resources[i] ?? throw new ArgumentException($"resources[{i}] is null", nameof(resources));
+        var which = string.Create(CultureInfo.InvariantCulture, $"resources[{i}] '{r.Name}'");
+        if (r.SizeBytes > MaxResourceBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(resources), r.SizeBytes, string.Create(CultureInfo.InvariantCulture, $"{which}: size must be at most {MaxResourceBytes} bytes (2^48, the address space)"));
+        }
+
+        if (r.AlignmentBytes > MaxAlignmentBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(resources), r.AlignmentBytes, string.Create(CultureInfo.InvariantCulture, $"{which}: alignment must be at most {MaxAlignmentBytes} bytes (64 KiB)"));
+        }
+
+        // Each term is below 2^49 and the total stays at most 2^62 (checked below), so this cannot overflow.
+        totalBytes += r.SizeBytes + r.AlignmentBytes - 1;
+        if (totalBytes > MaxTotalBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(resources), totalBytes, string.Create(CultureInfo.InvariantCulture, $"{which}: the sizes up to here, each plus its alignment − 1, add up to more than {MaxTotalBytes} bytes (2^62), the most one plan holds"));
+        }
+
+        return r;
     }
 
     private static AliasPlan Build(Problem problem, int[] order, Fit fit, long lowerBoundBytes, string strategy)

@@ -10,16 +10,26 @@ namespace MediaMemory.Heaps;
 /// extra columns ignored, fields may be double-quoted as in RFC 4180). Stateless and thread-safe.
 /// </summary>
 /// <remarks>
+/// <para>
 /// A bad file is refused with an <see cref="InvalidDataException"/> whose message is one line naming
 /// the line number (the header is line 1), the row's name when known, and what is wrong: an empty file,
-/// a missing or repeated column, a missing field, a value that is not a whole number, a size of 0 or
-/// less, an alignment that is not a power of two, a negative first use, a last use before the first,
-/// a repeated name, or a header with no rows. Blank lines are skipped.
+/// a missing or repeated column, a missing field, a value that is not a whole number, a size outside
+/// 1 … <see cref="AliasPlanner.MaxResourceBytes"/> (2^48 bytes), an alignment that is not a power of two
+/// from 1 to <see cref="AliasPlanner.MaxAlignmentBytes"/> (64 KiB), a step outside 0 … 2^31 − 1, a last use
+/// before the first, a repeated name, a header with no rows, or rows whose sizes plus worst-case padding
+/// (size + alignment − 1 each) add up to more than <see cref="AliasPlanner.MaxTotalBytes"/> (2^62 bytes; the
+/// row that passes it is named). So every file it returns can be planned by <see cref="AliasPlanner"/>.
+/// Blank lines are skipped.
+/// </para>
 /// </remarks>
 public static class TransientResourceCsv
 {
     /// <summary>The header columns, in the order the issue gives them.</summary>
     public static readonly IReadOnlyList<string> Columns = ["name", "size_bytes", "alignment", "first_use", "last_use"];
+
+    private static readonly string SizeRule = string.Create(CultureInfo.InvariantCulture, $"must be from 1 to {AliasPlanner.MaxResourceBytes} (2^48)");
+    private static readonly string AlignmentRule = string.Create(CultureInfo.InvariantCulture, $"must be a power of two from 1 to {AliasPlanner.MaxAlignmentBytes}");
+    private static readonly string StepRule = string.Create(CultureInfo.InvariantCulture, $"must be a step from 0 to {int.MaxValue}");
 
     /// <summary>Reads the file at <paramref name="path"/> (UTF-8, with or without BOM).</summary>
     /// <exception cref="InvalidDataException">The file is not a valid resource list; the message names the line.</exception>
@@ -54,6 +64,7 @@ public static class TransientResourceCsv
         var resources = new List<TransientResource>();
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         var rowNumber = 0;
+        long totalBytes = 0;
         while ((line = reader.ReadLine()) is not null)
         {
             lineNumber++;
@@ -63,10 +74,18 @@ public static class TransientResourceCsv
             }
 
             rowNumber++;
-            var resource = ReadRow(line, new Where(lineNumber, rowNumber), columnIndex);
+            var where = new Where(lineNumber, rowNumber);
+            var resource = ReadRow(line, where, columnIndex);
             if (!names.TryAdd(resource.Name, lineNumber))
             {
-                throw Bad(new Where(lineNumber, rowNumber), resource.Name, $"the name is already used on line {names[resource.Name].ToString(CultureInfo.InvariantCulture)}; names must be unique");
+                throw Bad(where, resource.Name, $"the name is already used on line {names[resource.Name].ToString(CultureInfo.InvariantCulture)}; names must be unique");
+            }
+
+            // Each term is below 2^49 and the total is refused once above 2^62, so it cannot overflow.
+            totalBytes += resource.SizeBytes + resource.AlignmentBytes - 1;
+            if (totalBytes > AliasPlanner.MaxTotalBytes)
+            {
+                throw Bad(where, resource.Name, $"the sizes up to this row, each plus its alignment − 1, add up to more than {AliasPlanner.MaxTotalBytes.ToString(CultureInfo.InvariantCulture)} bytes (2^62), the most one plan holds");
             }
 
             resources.Add(resource);
@@ -126,20 +145,15 @@ public static class TransientResourceCsv
             throw Bad(where, null, "the name is empty");
         }
 
-        var sizeBytes = Whole(fields[columnIndex[1]], "size_bytes", where, name);
-        if (sizeBytes <= 0)
+        var sizeBytes = Whole(fields[columnIndex[1]], "size_bytes", 1, AliasPlanner.MaxResourceBytes, SizeRule, where, name);
+        var alignmentBytes = Whole(fields[columnIndex[2]], "alignment", 1, AliasPlanner.MaxAlignmentBytes, AlignmentRule, where, name);
+        if (!BitOperations.IsPow2(alignmentBytes))
         {
-            throw Bad(where, name, $"size_bytes must be more than 0, got {sizeBytes.ToString(CultureInfo.InvariantCulture)}");
+            throw Bad(where, name, $"alignment {AlignmentRule}, got {alignmentBytes.ToString(CultureInfo.InvariantCulture)}");
         }
 
-        var alignmentBytes = Whole(fields[columnIndex[2]], "alignment", where, name);
-        if (alignmentBytes <= 0 || !BitOperations.IsPow2(alignmentBytes))
-        {
-            throw Bad(where, name, $"alignment must be a power of two (1, 2, 4, … 65536 …), got {alignmentBytes.ToString(CultureInfo.InvariantCulture)}");
-        }
-
-        var firstUse = Step(fields[columnIndex[3]], "first_use", where, name);
-        var lastUse = Step(fields[columnIndex[4]], "last_use", where, name);
+        var firstUse = (int)Whole(fields[columnIndex[3]], "first_use", 0, int.MaxValue, StepRule, where, name);
+        var lastUse = (int)Whole(fields[columnIndex[4]], "last_use", 0, int.MaxValue, StepRule, where, name);
         if (lastUse < firstUse)
         {
             throw Bad(where, name, $"last_use {lastUse.ToString(CultureInfo.InvariantCulture)} is before first_use {firstUse.ToString(CultureInfo.InvariantCulture)}");
@@ -148,20 +162,19 @@ public static class TransientResourceCsv
         return new TransientResource(name, sizeBytes, alignmentBytes, firstUse, lastUse);
     }
 
-    private static long Whole(string field, string column, Where where, string name)
+    /// <summary>Parses a whole number in <paramref name="min"/> … <paramref name="max"/>; out of range (even beyond 64 bits)
+    /// is refused with "<paramref name="column"/> <paramref name="rule"/>, got TEXT".</summary>
+    private static long Whole(string field, string column, long min, long max, string rule, Where where, string name)
     {
         var text = field.Trim();
-        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw Bad(where, name, $"{column} '{text}' is not a whole number");
-    }
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            return value >= min && value <= max ? value : throw Bad(where, name, $"{column} {rule}, got {text}");
+        }
 
-    private static int Step(string field, string column, Where where, string name)
-    {
-        var value = Whole(field, column, where, name);
-        return value is >= 0 and <= int.MaxValue
-            ? (int)value
-            : throw Bad(where, name, $"{column} must be a step from 0 to {int.MaxValue.ToString(CultureInfo.InvariantCulture)}, got {value.ToString(CultureInfo.InvariantCulture)}");
+        return BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)
+            ? throw Bad(where, name, $"{column} {rule}, got {text}")
+            : throw Bad(where, name, $"{column} '{text}' is not a whole number");
     }
 
     /// <summary>Splits one line at commas, honouring double quotes (<c>""</c> inside quotes is one quote).</summary>

@@ -27,6 +27,8 @@ public sealed class BenchHeapCommandTests
     [InlineData("0", "out of range")]
     [InlineData("-4", "out of range")]
     [InlineData("lots", "not a whole number")]
+    [InlineData("99999999999", "--ops: 99999999999 is out of range; use 1…10000000")]
+    [InlineData("-99999999999999999999999", "--ops: -99999999999999999999999 is out of range; use 1…10000000")]
     public void BadOps_IsOneLineOnStderrWithExitCode2(string ops, string expected)
     {
         var (code, output, error) = CliRunner.Run("bench", "heap", "--ops", ops, "--json");
@@ -36,6 +38,12 @@ public sealed class BenchHeapCommandTests
         Assert.Single(error.TrimEnd().Split('\n'));
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("99999999999")]
+    [InlineData("-2147483649")]
+    public void SeedOutsideTheIntegers_IsOutOfRange_GivingTheRange(string seed) =>
+        CliRunner.AssertUsageError($"--seed: {seed} is out of range; use -2147483648…2147483647", "bench", "heap", "--seed", seed, "--json");
 
     [Fact]
     public void BenchWithoutAWorkload_IsExitCode2()

@@ -67,6 +67,10 @@ public sealed class PlanAliasingCommandTests : IDisposable
     [InlineData("line 3 (row 2, 'a')", Header, "a,8,1,0,0", "a,8,1,0,0")]
     [InlineData("line 1", Header)]
     [InlineData("empty")]
+    [InlineData("line 2 (row 1, 'a'): size_bytes must be from 1 to 281474976710656", Header, "a,9223372036854775807,65536,0,1")]
+    [InlineData("line 2 (row 1, 'a'): size_bytes must be from 1 to 281474976710656", Header, "a,9223372036854775807,1,0,1", "b,9223372036854775807,1,0,1")]
+    [InlineData("line 3 (row 2, 'b'): size_bytes must be from 1 to 281474976710656", Header, "a,10,1,0,1", "b,9223372036854775000,1,0,1")]
+    [InlineData("line 2 (row 1, 'a'): alignment must be a power of two from 1 to 65536", Header, "a,10,4611686018427387904,0,1", "b,10,4611686018427387904,0,1")]
     public void BadFile_IsOneLineOnStderrNamingTheRow_WithExitCode2(string expected, params string[] lines)
     {
         var file = Write("bad.csv", lines);
@@ -93,6 +97,24 @@ public sealed class PlanAliasingCommandTests : IDisposable
         Assert.Single(error.TrimEnd().Split('\n'));
         Assert.Contains("nope.csv", error, StringComparison.Ordinal);
         Assert.Contains("no such file", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SizesAndPaddingAddingUpToMoreThan2To62_AreOneLineNamingTheRow_WithExitCode2()
+    {
+        // 2^14 resources of 2^48 bytes aligned to 64 KiB may need just over 2^62 bytes together.
+        var rows = Enumerable.Range(0, 1 << 14).Select(i => $"r{i},281474976710656,65536,0,0");
+        var file = Write("total.csv", [Header, .. rows]);
+
+        CliRunner.AssertUsageError("total.csv: line 16385 (row 16384, 'r16383'): ", "plan-aliasing", file, "--json");
+    }
+
+    [Fact]
+    public void ADirectory_IsOneLineSayingItIsADirectory_WithExitCode2()
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_directory, "adir.csv")).FullName;
+
+        CliRunner.AssertUsageError("adir.csv: is a directory, not a file", "plan-aliasing", directory, "--json");
     }
 
     [Fact]

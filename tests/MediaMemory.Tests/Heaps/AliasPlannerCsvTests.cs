@@ -25,8 +25,13 @@ public sealed class AliasPlannerCsvTests
     [InlineData("name,size_bytes,alignment,first_use,last_use,size_bytes\na,1,1,0,0,1\n", "line 1 (header): column 'size_bytes' appears twice")]
     [InlineData("name,size_bytes,alignment,first_use,last_use\n", "line 1: the file has a header but no resources")]
     [InlineData("name,size_bytes,alignment,first_use,last_use\na,1,1,0,0\nb,12x,1,0,0\n", "line 3 (row 2, 'b'): size_bytes '12x' is not a whole number")]
-    [InlineData("name,size_bytes,alignment,first_use,last_use\na,-4,1,0,0\n", "line 2 (row 1, 'a'): size_bytes must be more than 0, got -4")]
-    [InlineData("name,size_bytes,alignment,first_use,last_use\na,0,1,0,0\n", "line 2 (row 1, 'a'): size_bytes must be more than 0, got 0")]
+    [InlineData("name,size_bytes,alignment,first_use,last_use\na,-4,1,0,0\n", "line 2 (row 1, 'a'): size_bytes must be from 1 to 281474976710656 (2^48), got -4")]
+    [InlineData("name,size_bytes,alignment,first_use,last_use\na,0,1,0,0\n", "line 2 (row 1, 'a'): size_bytes must be from 1 to 281474976710656 (2^48), got 0")]
+    [InlineData("name,size_bytes,alignment,first_use,last_use\na,9223372036854775807,65536,0,1\n", "line 2 (row 1, 'a'): size_bytes must be from 1 to 281474976710656 (2^48), got 9223372036854775807")]
+    [InlineData("name,size_bytes,alignment,first_use,last_use\na,281474976710657,1,0,1\n", "line 2 (row 1, 'a'): size_bytes must be from 1 to 281474976710656 (2^48), got 281474976710657")]
+    [InlineData("name,size_bytes,alignment,first_use,last_use\na,99999999999999999999,1,0,1\n", "line 2 (row 1, 'a'): size_bytes must be from 1 to 281474976710656 (2^48), got 99999999999999999999")]
+    [InlineData("name,size_bytes,alignment,first_use,last_use\na,10,4611686018427387904,0,1\n", "line 2 (row 1, 'a'): alignment must be a power of two from 1 to 65536, got 4611686018427387904")]
+    [InlineData("name,size_bytes,alignment,first_use,last_use\na,10,131072,0,1\n", "line 2 (row 1, 'a'): alignment must be a power of two from 1 to 65536, got 131072")]
     [InlineData("name,size_bytes,alignment,first_use,last_use\na,8,1,0,0\n\nb,8,24,0,0\n", "line 4 (row 2, 'b'): alignment must be a power of two")]
     [InlineData("name,size_bytes,alignment,first_use,last_use\na,8,0,0,0\n", "line 2 (row 1, 'a'): alignment must be a power of two")]
     [InlineData("name,size_bytes,alignment,first_use,last_use\na,8,1,5,4\n", "line 2 (row 1, 'a'): last_use 4 is before first_use 5")]
@@ -41,6 +46,20 @@ public sealed class AliasPlannerCsvTests
         var ex = Assert.Throws<InvalidDataException>(() => TransientResourceCsv.Read(new StringReader(text)));
 
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void Read_RowsWhoseSizesAndPaddingAddUpToMoreThan2To62_AreRefusedAtTheRowThatPassesIt()
+    {
+        // Each row may need 2^48 + 2^16 − 1 bytes: row 2^14 takes the total just over 2^62.
+        var rows = Enumerable.Range(0, 1 << 14).Select(i => $"r{i},281474976710656,65536,0,0");
+        var text = "name,size_bytes,alignment,first_use,last_use\n" + string.Join('\n', rows) + "\n";
+
+        var ex = Assert.Throws<InvalidDataException>(() => TransientResourceCsv.Read(new StringReader(text)));
+
+        Assert.Contains("line 16385 (row 16384, 'r16383'): ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("4611686018427387904", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', ex.Message);
     }
 

@@ -145,6 +145,52 @@ public sealed class AliasPlannerTests
         Assert.NotNull(ex.ActualValue);
     }
 
+    [Theory]
+    [InlineData(long.MaxValue, 65536L)] // was planned as an "empty" arena of 0 bytes
+    [InlineData((1L << 48) + 1, 1L)] // one byte above the limit
+    [InlineData(10L, 1L << 62)] // was planned with an arena of 2^62 + 10 bytes
+    [InlineData(10L, 128L * 1024)] // twice the largest alignment
+    public void ResourceBeyondTheLimits_IsRefusedNamingIt_NeverPlanned(long sizeBytes, long alignmentBytes)
+    {
+        TransientResource[] resources = [new("small", 64, 64, 0, 1), new("big", sizeBytes, alignmentBytes, 0, 1)];
+
+        foreach (var call in new Func<object>[] { () => AliasPlanner.Plan(resources), () => AliasPlanner.PlanGreedyBySize(resources), () => AliasPlanner.LowerBoundBytes(resources) })
+        {
+            var ex = Assert.Throws<ArgumentOutOfRangeException>(call);
+            Assert.Equal("resources", ex.ParamName);
+            Assert.Contains("resources[1] 'big'", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void ResourcesAtTheLimits_ArePlannedExactly()
+    {
+        // 2^48 bytes (256 TiB) aligned to 64 KiB: the largest resource accepted.
+        TransientResource[] resources = [new("a", 1L << 48, 65536, 0, 1), new("b", 1L << 48, 65536, 1, 2), new("c", 1L << 48, 65536, 3, 3)];
+
+        var plan = AliasPlanner.Plan(resources);
+
+        AliasPlannerAssert.Valid(resources, plan);
+        Assert.Equal(2L << 48, plan.ArenaBytes);
+        Assert.Equal(2L << 48, plan.LowerBoundBytes);
+        Assert.Equal("size/best-fit", plan.Strategy);
+    }
+
+    [Fact]
+    public void ResourcesWhoseSizesAndPaddingAddUpToMoreThan2To62_AreRefused()
+    {
+        // 2^14 resources of 2^48 bytes, each aligned to 64 KiB, may need 2^14 × (2^48 + 2^16 − 1) bytes: just over 2^62.
+        var resources = Enumerable.Range(0, 1 << 14).Select(i => new TransientResource($"r{i}", 1L << 48, 65536, 0, 0)).ToArray();
+
+        foreach (var call in new Func<object>[] { () => AliasPlanner.LowerBoundBytes(resources), () => AliasPlanner.PlanGreedyBySize(resources), () => AliasPlanner.Plan(resources) })
+        {
+            var ex = Assert.Throws<ArgumentOutOfRangeException>(call);
+            Assert.Equal("resources", ex.ParamName);
+            Assert.Contains("resources[16383] 'r16383'", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("4611686018427387904", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void TransientResource_WithoutAName_IsRefused() =>
         Assert.Throws<ArgumentException>(() => new TransientResource(string.Empty, 1, 1, 0, 0));

@@ -15,7 +15,8 @@ namespace MediaMemory.Pressure;
 /// The figures come from the last GC (<see cref="GC.GetGCMemoryInfo()"/>), so the source reads them after each
 /// gen-2 GC, as the runtime's <c>ArrayPool</c> trims (the <c>Gen2GcCallback</c> pattern, see
 /// <see cref="Gen2GcCallback"/>), and on <see cref="PollingSourceOptions.Interval"/>. Before the first GC
-/// the figures are zero: the source then stays Normal and says the load is unknown.
+/// (<see cref="GCMemoryInfo.Index"/> 0) the load reads 0 against a real high threshold, which says nothing:
+/// the source then stays Normal and says the load is unknown.
 /// </para>
 /// <para>
 /// Neither the gen-2 callback nor the timer holds the source strongly: a started source that nobody
@@ -43,7 +44,8 @@ public sealed class GcMemoryLoadSource : SignalSource<PressureLevel>, IPressureS
     {
     }
 
-    /// <summary>Creates the source with another reading of (memory load, high threshold) in bytes: a test seam.</summary>
+    /// <summary>Creates the source with another reading of (memory load, high threshold) in bytes, a high threshold
+    /// of 0 meaning that no GC has run yet: a test seam.</summary>
     internal GcMemoryLoadSource(GcMemoryLoadSourceOptions? options, Func<(long LoadBytes, long HighBytes)> read)
         : base("gc", SignalKind.Runtime, (options ??= new GcMemoryLoadSourceOptions()).TimeProvider, options.Logger)
     {
@@ -66,7 +68,8 @@ public sealed class GcMemoryLoadSource : SignalSource<PressureLevel>, IPressureS
     /// <summary>Whether the gen-2 callback object still exists (for tests).</summary>
     internal bool IsGen2CallbackAlive => _gen2Callback?.IsAlive ?? false;
 
-    /// <summary>The level and reading for a memory load and high threshold in bytes.</summary>
+    /// <summary>The level and reading for a memory load and high threshold in bytes; a high threshold of 0 (or less)
+    /// means no GC has run yet.</summary>
     internal static (PressureLevel Level, string Reading) Assess(long loadBytes, long highBytes, PressureThresholds thresholds)
     {
         if (highBytes <= 0)
@@ -106,8 +109,10 @@ public sealed class GcMemoryLoadSource : SignalSource<PressureLevel>, IPressureS
 
     private static (long, long) ReadGc()
     {
+        // Before the first GC the info describes none (Index 0): MemoryLoadBytes is 0 but the high threshold is
+        // already set, so the pair would read as an idle machine ("memory load 0 B of high 21.19 GiB").
         var info = GC.GetGCMemoryInfo();
-        return (info.MemoryLoadBytes, info.HighMemoryLoadThresholdBytes);
+        return info.Index == 0 ? (0, 0) : (info.MemoryLoadBytes, info.HighMemoryLoadThresholdBytes);
     }
 
     private void Check()

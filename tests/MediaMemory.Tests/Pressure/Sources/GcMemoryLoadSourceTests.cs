@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using MediaMemory.Pressure;
 using Microsoft.Extensions.Time.Testing;
@@ -116,6 +117,38 @@ public sealed partial class GcMemoryLoadSourceTests
         var info = GC.GetGCMemoryInfo();
         Assert.True(info.HighMemoryLoadThresholdBytes > 0, "the GC reports no high memory load threshold");
         Assert.True(PressureLevel.Normal == source.Current, $"this machine is under memory pressure? {source.LastReading}");
+    }
+
+    [Fact]
+    public void InAFreshProcess_BeforeTheFirstGc_SaysNoGcHasRunYet()
+    {
+        // Before the first GC, GC.GetGCMemoryInfo() gives a load of 0 against a real high threshold, which
+        // read as "memory load 0 B of high 21.19 GiB (0 %)". Only a process of its own has had no GC; a 1 GiB
+        // gen-0 budget keeps `inspect` from causing one.
+        var (level, reading) = GcSourceOfInspect(gen0Bytes: "0x40000000");
+
+        Assert.Equal(("Normal", "memory load unknown: no GC has run yet"), (level, reading));
+    }
+
+    [Fact]
+    public void InAFreshProcess_AfterAGc_GivesTheRealReading()
+    {
+        // A 64 KiB gen-0 budget makes `inspect` run GCs before the source reads.
+        var (_, reading) = GcSourceOfInspect(gen0Bytes: "0x10000");
+
+        Assert.Matches(RealReading(), reading);
+        Assert.DoesNotContain("memory load 0 B", reading, StringComparison.Ordinal);
+    }
+
+    /// <summary>The gc source's state and reading as <c>mediamem inspect --json</c> shows them in a process of its own.</summary>
+    private static (string? Level, string? Reading) GcSourceOfInspect(string gen0Bytes)
+    {
+        var (code, output, error) = ChildProcess.RunMediamem(new Dictionary<string, string> { ["DOTNET_GCgen0size"] = gen0Bytes }, "inspect", "--json");
+
+        Assert.True(code == 0, $"exit {code}, stderr: {error}");
+        using var json = JsonDocument.Parse(output);
+        var gc = json.RootElement.GetProperty("sources").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "gc");
+        return (gc.GetProperty("state").GetString(), gc.GetProperty("reading").GetString());
     }
 
     [GeneratedRegex(@"^memory load \d+(\.\d+)? (B|KiB|MiB|GiB|TiB) of high \d+(\.\d+)? (KiB|MiB|GiB|TiB) \(\d+ %\)$")]
