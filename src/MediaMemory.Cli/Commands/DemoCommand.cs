@@ -28,7 +28,7 @@ internal static class DemoCommand
         var json = CommonOptions.Json();
         var device = CommonOptions.Device(DefaultDevice);
         var budget = CommonOptions.Size("--budget", "Budget limit; default: what the policy gives the device at Normal pressure.");
-        var seconds = CommonOptions.Integer("--seconds", $"Length of the run in seconds, 1…{MaxSeconds} (default {DefaultSeconds}).", DefaultSeconds);
+        var seconds = CommonOptions.Integer("--seconds", $"Length of the run in seconds, 1…{MaxSeconds} (default {DefaultSeconds}).", DefaultSeconds, min: 1, max: MaxSeconds);
         var seed = CommonOptions.Integer("--seed", "Seed of the preview requests (default 1).", 1);
         var noBudget = new Option<bool>("--no-budget") { Description = "Run the same session with the budget and every pressure response switched off: the naive app, for comparison." };
         var outside = CommonOptions.Size("--outside-growth", "Memory the rest of the app takes outside the budget, really allocated and written, growing steadily to this size by 3/4 of the run.");
@@ -63,11 +63,6 @@ internal static class DemoCommand
 
     private static int Run(CliContext context, DemoArguments a, bool json)
     {
-        if (a.Seconds is < 1 or > MaxSeconds)
-        {
-            throw new UsageException($"--seconds: {a.Seconds} is out of range; use 1…{MaxSeconds}");
-        }
-
         if (a.NoBudget && (a.Budget is not null || a.PressureScript is not null || a.ThermalScript is not null || a.ScriptedOnly))
         {
             throw new UsageException("--no-budget runs without a budget and without pressure responses; it cannot be combined with --budget, --pressure-script, --thermal-script or --scripted-only");

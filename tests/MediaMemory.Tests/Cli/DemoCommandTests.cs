@@ -61,6 +61,7 @@ public sealed class DemoCommandTests
     [InlineData("--budget", "100000TiB", "more than this process may use")]
     [InlineData("--device", "nope", "unknown device 'nope'")]
     [InlineData("--seconds", "0", "out of range")]
+    [InlineData("--seconds", "99999999999", "out of range; use 1…")] // the command's range, not int's
     [InlineData("--seconds", "many", "not a whole number")]
     [InlineData("--pressure-script", "1s:warning,0.5s:critical", "item 2")]
     [InlineData("--pressure-script", "8x:critical", "unknown time unit 'x'")]
