@@ -55,7 +55,8 @@ public sealed partial class ResourceCache<TKey, TValue>
         // The budget may be tighter than the capacity (other holders, a lowered limit): evict more,
         // without admission, until the bytes are available, so the reservation is not refused (a refusal
         // is an event, a log line and a metric) when the cache itself could make room.
-        // A prefetch (cost-bounded) never takes this path: its victims are only those MakeRoomLocked checked.
+        // A prefetch (cost-bounded) never takes this path: MakeRoomLocked already chose and checked its
+        // victims for the budget's shortfall as well as the capacity's, before evicting any of them.
         while (maxVictimCostMicros == long.MaxValue && entry.SizeBytes > 0 && _budget.AvailableBytes < entry.SizeBytes && EvictLocked(1, CacheRemovalReason.Evicted, released) > 0)
         {
         }
@@ -97,22 +98,29 @@ public sealed partial class ResourceCache<TKey, TValue>
     }
 
     /// <summary>
-    /// Evicts until the entry fits the capacity (bytes and items). Victims are first taken from the
-    /// policy and checked (admission, the cost bound); only if all pass are they evicted, so a refused
-    /// candidate costs the cache nothing: the victims go back.
+    /// Evicts until the entry fits the capacity (bytes and items) and, for a cost-bounded store (a
+    /// prefetch), until the budget has its bytes too. Victims are first taken from the policy and checked
+    /// (admission, the cost bound); only if all pass are they evicted, so a refused candidate costs the
+    /// cache nothing: the victims go back.
     /// </summary>
     private bool MakeRoomLocked(KeyedEntry<TKey, TValue> entry, bool admit, long maxVictimCostMicros, List<KeyedEntry<TKey, TValue>> released)
     {
         var victims = t_victims ??= [];
         var skipped = t_skipped ??= [];
         var ok = true;
+
+        // A prefetch may evict only entries within its cost bound, so every victim it needs, the budget's
+        // included, must be known to pass before any is evicted; otherwise it would evict for the capacity
+        // and then be refused by the budget. Other stores top the budget up afterwards (StoreLocked).
+        var coverBudget = maxVictimCostMicros != long.MaxValue;
         try
         {
             while (true)
             {
                 long freed = 0;
                 var dropped = 0;
-                while (_bytes - freed + entry.SizeBytes > CapacityBytes || (CapacityItems > 0 && _count - dropped + 1 > CapacityItems))
+                while (_bytes - freed + entry.SizeBytes > CapacityBytes || (CapacityItems > 0 && _count - dropped + 1 > CapacityItems)
+                    || (coverBudget && _budget.AvailableBytes + freed < entry.SizeBytes))
                 {
                     if (_policy.TakeVictim(entry.CreatedTick) is not KeyedEntry<TKey, TValue> victim)
                     {
