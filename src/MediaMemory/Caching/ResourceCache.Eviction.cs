@@ -40,14 +40,15 @@ public sealed partial class ResourceCache<TKey, TValue>
             return false;
         }
 
+        // A new value for a resident key always replaces it, without admission: the key is evidently
+        // wanted. The old entry leaves only once the room is known to be there (MakeRoomLocked), so a
+        // refused store keeps the key's old value.
         if (_map.TryGetValue(entry.Key, out var old))
         {
-            // A new value for a resident key always replaces it: the key is evidently wanted.
-            DetachLocked(old, CacheRemovalReason.Replaced, released);
             admit = false;
         }
 
-        if (!MakeRoomLocked(entry, admit, maxVictimCostMicros, released))
+        if (!MakeRoomLocked(entry, old, admit, maxVictimCostMicros, released))
         {
             return false;
         }
@@ -99,15 +100,17 @@ public sealed partial class ResourceCache<TKey, TValue>
 
     /// <summary>
     /// Evicts until the entry fits the capacity (bytes and items) and, for a cost-bounded store (a
-    /// prefetch), until the budget has its bytes too. Victims are first taken from the policy and checked
-    /// (admission, the cost bound); only if all pass are they evicted, so a refused candidate costs the
-    /// cache nothing: the victims go back.
+    /// prefetch), until the budget has its bytes too; replaces <paramref name="old"/>, the key's resident
+    /// entry, if any. Victims are first taken from the policy and checked (admission, the cost bound, enough
+    /// unpinned bytes); only if all pass are the old entry detached and the victims evicted, so a refused
+    /// candidate costs the cache nothing: the victims go back and the old entry stays.
     /// </summary>
-    private bool MakeRoomLocked(KeyedEntry<TKey, TValue> entry, bool admit, long maxVictimCostMicros, List<KeyedEntry<TKey, TValue>> released)
+    private bool MakeRoomLocked(KeyedEntry<TKey, TValue> entry, KeyedEntry<TKey, TValue>? old, bool admit, long maxVictimCostMicros, List<KeyedEntry<TKey, TValue>> released)
     {
         var victims = t_victims ??= [];
         var skipped = t_skipped ??= [];
         var ok = true;
+        var oldTaken = false; // the policy handed the old entry over as a victim: it is out of the policy's order
 
         // A prefetch may evict only entries within its cost bound, so every victim it needs, the budget's
         // included, must be known to pass before any is evicted; otherwise it would evict for the capacity
@@ -117,15 +120,24 @@ public sealed partial class ResourceCache<TKey, TValue>
         {
             while (true)
             {
-                long freed = 0;
-                var dropped = 0;
+                // The old entry leaves with the commit: its bytes and its slot count as freed from the start,
+                // its reservation only if it is unpinned (a pinned one keeps it until its last lease).
+                var freed = old?.SizeBytes ?? 0;
+                var budgetFreed = old is { IsPinned: false } ? old.SizeBytes : 0;
+                var dropped = old is null ? 0 : 1;
                 while (_bytes - freed + entry.SizeBytes > CapacityBytes || (CapacityItems > 0 && _count - dropped + 1 > CapacityItems)
-                    || (coverBudget && _budget.AvailableBytes + freed < entry.SizeBytes))
+                    || (coverBudget && _budget.AvailableBytes + budgetFreed < entry.SizeBytes))
                 {
                     if (_policy.TakeVictim(entry.CreatedTick) is not KeyedEntry<TKey, TValue> victim)
                     {
                         ok = false;
                         break;
+                    }
+
+                    if (ReferenceEquals(victim, old))
+                    {
+                        oldTaken = true; // already counted above
+                        continue;
                     }
 
                     if (victim.IsPinned)
@@ -142,20 +154,32 @@ public sealed partial class ResourceCache<TKey, TValue>
                     }
 
                     freed += victim.SizeBytes;
+                    budgetFreed += victim.SizeBytes;
                     dropped++;
                 }
 
-                if (!ok || victims.Count == 0)
+                if (!ok)
                 {
-                    return ok;
+                    return false;
                 }
 
-                if (admit && !_policy.Admit(entry, victims))
+                if (admit && victims.Count > 0 && !_policy.Admit(entry, victims))
                 {
                     return false;
                 }
 
                 admit = false; // decided once: a retry after a victim got pinned does not ask again
+                if (old is not null)
+                {
+                    DetachLocked(old, CacheRemovalReason.Replaced, released, inPolicy: !oldTaken);
+                    old = null;
+                    oldTaken = false;
+                }
+
+                if (victims.Count == 0)
+                {
+                    return true;
+                }
 
                 // Commit. A victim pinned since it was checked stays (put back below); then look again.
                 var short_ = false;
@@ -181,6 +205,11 @@ public sealed partial class ResourceCache<TKey, TValue>
         }
         finally
         {
+            if (oldTaken)
+            {
+                _policy.OnAdded(old!, old!.CreatedTick); // the store was refused: the old entry stays
+            }
+
             PutBackLocked(victims);
             PutBackLocked(skipped);
         }
@@ -251,11 +280,16 @@ public sealed partial class ResourceCache<TKey, TValue>
         released.Add(victim);
     }
 
-    /// <summary>Takes a resident entry out whatever its pins; a pinned one keeps its bytes and value until its last lease.</summary>
-    private void DetachLocked(KeyedEntry<TKey, TValue> entry, CacheRemovalReason reason, List<KeyedEntry<TKey, TValue>> released)
+    /// <summary>Takes a resident entry out whatever its pins; a pinned one keeps its bytes and value until its last lease.
+    /// <c>inPolicy</c> is false when the policy already handed the entry over from <see cref="IEvictionPolicy.TakeVictim"/>.</summary>
+    private void DetachLocked(KeyedEntry<TKey, TValue> entry, CacheRemovalReason reason, List<KeyedEntry<TKey, TValue>> released, bool inPolicy = true)
     {
         _map.TryRemove(new KeyValuePair<TKey, KeyedEntry<TKey, TValue>>(entry.Key, entry));
-        _policy.OnRemoved(entry);
+        if (inPolicy)
+        {
+            _policy.OnRemoved(entry);
+        }
+
         _bytes -= entry.SizeBytes;
         _count--;
         _removals[(int)reason]++;

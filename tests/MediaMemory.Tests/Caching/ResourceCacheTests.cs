@@ -97,6 +97,57 @@ public sealed class ResourceCacheTests
     }
 
     [Fact]
+    public void ReplacingAKey_WhenTheRestOfTheCapacityIsPinned_IsRefused_AndKeepsTheOldValue()
+    {
+        var budget = new MemoryBudget(10_000);
+        using var cache = NewCache(budget, capacity: 1000, policy: "lru");
+        var old = new TrackedValue(0);
+        Assert.True(cache.Set(0, old, 200, 10));
+        Assert.True(cache.Set(1, new TrackedValue(1), 800, 10));
+        Assert.True(cache.TryPin(1, out var lease));
+        using (lease)
+        {
+            // 300 bytes need 100 more than the old value gives back, and the other 800 are pinned.
+            var replacement = new TrackedValue(10);
+            Assert.False(cache.Set(0, replacement, 300, 10));
+
+            Assert.True(cache.TryGet(0, out var resident), "the key's old value was dropped by a refused Set");
+            Assert.Same(old, resident);
+            Assert.Equal(0, old.Disposals);
+            Assert.Equal(1, replacement.Disposals);
+            Assert.Equal(0, cache.GetStatistics().Removals[(int)CacheRemovalReason.Replaced]);
+            Assert.Equal((2, 1000L), (cache.Count, cache.SizeBytes));
+            Assert.Equal(1000, budget.GetUsedBytes(AllocationCategory.CacheTextures));
+        }
+
+        Assert.Equal(1000, cache.PurgeAll()); // both are back in the policy's order
+        Assert.Equal(1, old.Disposals);
+    }
+
+    [Fact]
+    public void ReplacingAKey_WhenTheOldValueMakesTheRoom_EvictsNothingElse()
+    {
+        var budget = new MemoryBudget(10_000);
+        using var cache = NewCache(budget, capacity: 1000, policy: "lru");
+        var old = new TrackedValue(0);
+        var other = new TrackedValue(1);
+        Assert.True(cache.Set(0, old, 300, 10)); // least recent: the policy's first victim
+        Assert.True(cache.Set(1, other, 700, 10));
+
+        var replacement = new TrackedValue(10);
+        Assert.True(cache.Set(0, replacement, 300, 10));
+
+        Assert.True(cache.TryGet(0, out var resident));
+        Assert.Same(replacement, resident);
+        Assert.Equal(1, old.Disposals);
+        Assert.True(cache.ContainsKey(1));
+        Assert.Equal(0, other.Disposals);
+        var removals = cache.GetStatistics().Removals;
+        Assert.Equal((1L, 0L), (removals[(int)CacheRemovalReason.Replaced], removals[(int)CacheRemovalReason.Evicted]));
+        Assert.Equal(1000, budget.GetUsedBytes(AllocationCategory.CacheTextures));
+    }
+
+    [Fact]
     public void BadInput_IsRefusedClearly_AndNothingElseIsLost()
     {
         var budget = new MemoryBudget(10_000);
