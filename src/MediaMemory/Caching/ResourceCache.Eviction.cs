@@ -58,8 +58,15 @@ public sealed partial class ResourceCache<TKey, TValue>
         // is an event, a log line and a metric) when the cache itself could make room.
         // A prefetch (cost-bounded) never takes this path: MakeRoomLocked already chose and checked its
         // victims for the budget's shortfall as well as the capacity's, before evicting any of them.
-        while (maxVictimCostMicros == long.MaxValue && entry.SizeBytes > 0 && _budget.AvailableBytes < entry.SizeBytes && EvictLocked(1, CacheRemovalReason.Evicted, released) > 0)
+        // One victim a turn, until the bytes are there or only pinned entries are left. The test is "a victim
+        // left", not "bytes were freed": a 0-byte victim frees nothing, and the next one may.
+        while (maxVictimCostMicros == long.MaxValue && entry.SizeBytes > 0 && _budget.AvailableBytes < entry.SizeBytes)
         {
+            EvictLocked(1, CacheRemovalReason.Evicted, released, out var evicted);
+            if (evicted == 0)
+            {
+                break;
+            }
         }
 
         if (!_budget.TryReserve(entry.SizeBytes, AllocationCategory.CacheTextures, Priority.Low, out var token))
@@ -222,7 +229,7 @@ public sealed partial class ResourceCache<TKey, TValue>
         long freed;
         lock (_lock)
         {
-            freed = EvictLocked(bytesWanted, reason, released);
+            freed = EvictLocked(bytesWanted, reason, released, out _);
         }
 
         DisposeReleased(released);
@@ -230,12 +237,14 @@ public sealed partial class ResourceCache<TKey, TValue>
     }
 
     /// <summary>Evicts until <paramref name="bytesWanted"/> bytes are gone or only pinned entries remain.
-    /// Returns the bytes; an entry of size 0 counts as 1 so that a call for 1 byte evicts at least one entry.</summary>
-    private long EvictLocked(long bytesWanted, CacheRemovalReason reason, List<KeyedEntry<TKey, TValue>> released)
+    /// Returns the bytes, and in <paramref name="evicted"/> the entries; an entry of size 0 counts as 1 byte
+    /// towards <paramref name="bytesWanted"/>, so that a call for 1 byte evicts exactly one entry if any can go.</summary>
+    private long EvictLocked(long bytesWanted, CacheRemovalReason reason, List<KeyedEntry<TKey, TValue>> released, out int evicted)
     {
         var skipped = t_skipped ??= [];
         long freed = 0;
         long progress = 0;
+        evicted = 0;
         try
         {
             while (progress < bytesWanted && _policy.TakeVictim(_clock) is KeyedEntry<TKey, TValue> victim)
@@ -249,6 +258,7 @@ public sealed partial class ResourceCache<TKey, TValue>
                 EvictedLocked(victim, reason, released);
                 freed += victim.SizeBytes;
                 progress += Math.Max(1, victim.SizeBytes);
+                evicted++;
             }
         }
         finally

@@ -82,6 +82,26 @@ public sealed class ResourceCacheTightBudgetTests
     }
 
     [Fact]
+    public void AZeroByteEntryFirstInLine_DoesNotStopTheEvictionForTheBudget()
+    {
+        var budget = new MemoryBudget(1_000);
+        using var cache = new ResourceCache<int, TrackedValue>(budget, new ResourceCacheOptions { CapacityBytes = 10_000, PolicyName = "lru" });
+        var empty = new TrackedValue(0);
+        var full = new TrackedValue(1);
+        Assert.True(cache.Set(0, empty, 0, 10)); // least recent: the first victim, and it frees 0 bytes
+        Assert.True(cache.Set(1, full, 500, 10));
+        using var other = budget.Reserve(400, AllocationCategory.WorkingTextures, Priority.High);
+        var refusals = 0;
+        budget.ReservationRefused += (_, _) => refusals++;
+
+        Assert.True(cache.Set(2, new TrackedValue(2), 550, 10), $"refused with {budget.AvailableBytes} bytes available");
+
+        Assert.Equal(0, refusals);
+        Assert.Equal((1, 1), (empty.Disposals, full.Disposals));
+        Assert.Equal((1, 550L), (cache.Count, cache.SizeBytes));
+    }
+
+    [Fact]
     public void ASetTheBudgetCanHoldByEvicting_Succeeds()
     {
         var budget = new MemoryBudget(1_000);
