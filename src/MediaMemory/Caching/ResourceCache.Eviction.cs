@@ -18,6 +18,10 @@ public sealed partial class ResourceCache<TKey, TValue>
         lock (_lock)
         {
             stored = !_disposed && StoreLocked(entry, admit, maxVictimCostMicros, pin, released);
+            if (!stored && _map.TryGetValue(entry.Key, out var resident) && SameValue(resident, entry))
+            {
+                entry.ValueHeldElsewhere = true; // the same object, still resident under the key: not ours to dispose
+            }
         }
 
         if (!stored)
@@ -178,6 +182,8 @@ public sealed partial class ResourceCache<TKey, TValue>
                 admit = false; // decided once: a retry after a victim got pinned does not ask again
                 if (old is not null)
                 {
+                    // Set again with the same object: the new entry owns it now; the old one releases only its bytes.
+                    old.ValueHeldElsewhere = SameValue(old, entry);
                     DetachLocked(old, CacheRemovalReason.Replaced, released, inPolicy: !oldTaken);
                     old = null;
                     oldTaken = false;
@@ -268,6 +274,10 @@ public sealed partial class ResourceCache<TKey, TValue>
 
         return freed;
     }
+
+    /// <summary>True if both entries hold the same object (never for value types, nor for null).</summary>
+    private static bool SameValue(KeyedEntry<TKey, TValue> a, KeyedEntry<TKey, TValue> b) =>
+        !typeof(TValue).IsValueType && a.Value is not null && ReferenceEquals(a.Value, b.Value);
 
     private void PutBackLocked(List<KeyedEntry<TKey, TValue>> entries)
     {

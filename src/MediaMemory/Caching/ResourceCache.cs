@@ -170,8 +170,10 @@ public sealed partial class ResourceCache<TKey, TValue> : IMemoryReclaimer, IPre
     /// <summary>
     /// Stores <paramref name="value"/> under <paramref name="key"/>, replacing any entry there, evicting
     /// by the policy to make room. Returns true if stored; false if the policy's admission preferred the
-    /// entries it would have evicted, or the budget refused the bytes — then the value is disposed at once.
-    /// Either way the cache owns the value from now on.
+    /// entries it would have evicted, pinned entries hold the room, or the budget refused the bytes — then
+    /// the value is disposed at once and the key's old entry, if any, stays. Either way the cache owns the
+    /// value from now on. Storing the object the key already holds again replaces the entry (its size and
+    /// cost) without disposing the object.
     /// </summary>
     /// <param name="key">The key.</param>
     /// <param name="value">The value; the cache owns it after the call.</param>

@@ -148,6 +148,65 @@ public sealed class ResourceCacheTests
     }
 
     [Fact]
+    public void SettingTheSameValueAgain_KeepsItAlive_AndDisposesItOnceWhenItLeaves()
+    {
+        var budget = new MemoryBudget(10_000);
+        using var cache = NewCache(budget, capacity: 1000, policy: "lru");
+        var value = new TrackedValue(1);
+        Assert.True(cache.Set(1, value, 100, 10));
+
+        Assert.True(cache.Set(1, value, 200, 10)); // e.g. the same texture with its size declared anew
+
+        Assert.True(cache.TryGet(1, out var resident));
+        Assert.Same(value, resident);
+        Assert.Equal(0, value.Disposals);
+        Assert.Equal(1, cache.GetStatistics().Removals[(int)CacheRemovalReason.Replaced]);
+        Assert.Equal(200, budget.GetUsedBytes(AllocationCategory.CacheTextures));
+        Assert.True(cache.Remove(1));
+        Assert.Equal(1, value.Disposals);
+    }
+
+    [Fact]
+    public void SettingTheSameValueAgain_WhilePinned_KeepsItAliveAfterTheLease()
+    {
+        var budget = new MemoryBudget(10_000);
+        using var cache = NewCache(budget, capacity: 1000, policy: "lru");
+        var value = new TrackedValue(1);
+        Assert.True(cache.Set(1, value, 100, 10));
+        Assert.True(cache.TryPin(1, out var lease));
+
+        Assert.True(cache.Set(1, value, 200, 10));
+        Assert.Equal(300, budget.GetUsedBytes(AllocationCategory.CacheTextures)); // the old reservation lives with the lease
+        lease.Dispose();
+
+        Assert.Equal(0, value.Disposals);
+        Assert.Equal(200, budget.GetUsedBytes(AllocationCategory.CacheTextures));
+        Assert.True(cache.TryGet(1, out var resident));
+        Assert.Same(value, resident);
+        Assert.Equal(200, cache.PurgeAll());
+        Assert.Equal(1, value.Disposals);
+    }
+
+    [Fact]
+    public void SettingTheSameValueAgain_WhenRefused_KeepsTheResidentValue()
+    {
+        var budget = new MemoryBudget(10_000);
+        using var cache = NewCache(budget, capacity: 1000, policy: "lru");
+        var value = new TrackedValue(1);
+        Assert.True(cache.Set(1, value, 100, 10));
+        Assert.True(cache.Set(2, new TrackedValue(2), 900, 10));
+        Assert.True(cache.TryPin(2, out var lease));
+        using (lease)
+        {
+            Assert.False(cache.Set(1, value, 300, 10)); // 100 of the 200 more bytes are pinned
+        }
+
+        Assert.Equal(0, value.Disposals);
+        Assert.True(cache.TryGet(1, out var resident));
+        Assert.Same(value, resident);
+    }
+
+    [Fact]
     public void BadInput_IsRefusedClearly_AndNothingElseIsLost()
     {
         var budget = new MemoryBudget(10_000);
