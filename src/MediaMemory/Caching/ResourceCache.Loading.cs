@@ -125,11 +125,21 @@ public sealed partial class ResourceCache<TKey, TValue>
         return chosen.Count;
     }
 
+    /// <summary>Tests only: runs in a prefetch between its residency check and its flight registration,
+    /// to force the interleaving where another caller stores the key in between.</summary>
+    internal Action<TKey>? PrefetchRaceHook { get; set; }
+
     private async Task PrefetchOneAsync(PrefetchPrediction<TKey> prediction, Func<TKey, CancellationToken, ValueTask<CacheItem<TValue>>> factory, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var mine = new TaskCompletionSource<KeyedEntry<TKey, TValue>?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (_disposed || _map.ContainsKey(prediction.Key) || !_inflight.TryAdd(prediction.Key, mine.Task))
+        if (_disposed || _map.ContainsKey(prediction.Key))
+        {
+            return;
+        }
+
+        PrefetchRaceHook?.Invoke(prediction.Key);
+        if (!_inflight.TryAdd(prediction.Key, mine.Task))
         {
             return;
         }
@@ -137,6 +147,13 @@ public sealed partial class ResourceCache<TKey, TValue>
         KeyedEntry<TKey, TValue>? stored = null;
         try
         {
+            // A GetOrCreateAsync caller may have stored the key and dropped its flight between the check
+            // above and the registration: then the key is resident (and pinned by that caller), nothing to do.
+            if (_map.ContainsKey(prediction.Key))
+            {
+                return;
+            }
+
             var entry = await BuildAsync(prediction.Key, factory, cancellationToken).ConfigureAwait(false);
             if (cancellationToken.IsCancellationRequested)
             {
