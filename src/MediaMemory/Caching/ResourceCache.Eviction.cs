@@ -11,13 +11,15 @@ public sealed partial class ResourceCache<TKey, TValue>
     /// <param name="admit">Ask the policy whether the entry beats each victim.</param>
     /// <param name="maxVictimCostMicros">Never evict an entry whose cost exceeds this (prefetch's rule).</param>
     /// <param name="pin">Store it pinned once (for the lease of the caller that built it).</param>
-    private bool Store(KeyedEntry<TKey, TValue> entry, bool admit, long maxVictimCostMicros, bool pin)
+    /// <param name="replace">Replace the key's resident entry, if any; if false (a prefetch, which only fills a
+    /// miss), a resident entry wins and the new one is not stored.</param>
+    private bool Store(KeyedEntry<TKey, TValue> entry, bool admit, long maxVictimCostMicros, bool pin, bool replace = true)
     {
         var released = TakeReleasedList();
         bool stored;
         lock (_lock)
         {
-            stored = !_disposed && StoreLocked(entry, admit, maxVictimCostMicros, pin, released);
+            stored = !_disposed && (replace || !_map.ContainsKey(entry.Key)) && StoreLocked(entry, admit, maxVictimCostMicros, pin, released);
             if (!stored && _map.TryGetValue(entry.Key, out var resident) && SameValue(resident, entry))
             {
                 entry.ValueHeldElsewhere = true; // the same object, still resident under the key: not ours to dispose

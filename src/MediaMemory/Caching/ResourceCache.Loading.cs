@@ -86,7 +86,8 @@ public sealed partial class ResourceCache<TKey, TValue>
     /// <summary>
     /// Schedules the creation of predicted entries with probability above <see cref="PrefetchThreshold"/>,
     /// most probable first, on the <see cref="ResourceCacheOptions.BackgroundWork"/> (which pauses at
-    /// Warning and cancels at Critical). Keys already resident or being built are skipped. A prefetched
+    /// Warning and cancels at Critical). Keys already resident or being built are skipped, and a prefetch
+    /// never replaces an entry stored under its key while it was building (its value is disposed). A prefetched
     /// value is stored only if no entry whose recreation cost exceeds the prediction's worth
     /// (probability × the new value's cost) has to be evicted for it; otherwise it is disposed.
     /// </summary>
@@ -162,7 +163,7 @@ public sealed partial class ResourceCache<TKey, TValue>
             }
 
             var worthMicros = (long)(prediction.Probability * entry.CostMicros);
-            if (Store(entry, admit: false, maxVictimCostMicros: worthMicros, pin: false))
+            if (Store(entry, admit: false, maxVictimCostMicros: worthMicros, pin: false, replace: false))
             {
                 stored = entry;
             }
