@@ -6,44 +6,46 @@ namespace MediaMemory.Caching;
 /// <summary>Storing and evicting: everything that changes membership, under the cache's lock.</summary>
 public sealed partial class ResourceCache<TKey, TValue>
 {
-    /// <summary>Stores a new entry; if it is not stored, disposes its value. Values evicted for it are disposed after the lock.</summary>
+    /// <summary>Stores a new entry; if it is not stored, disposes its value and says why. Values evicted for it are disposed after the lock.</summary>
     /// <param name="entry">The new entry (not yet visible).</param>
     /// <param name="admit">Ask the policy whether the entry beats each victim.</param>
     /// <param name="maxVictimCostMicros">Never evict an entry whose cost exceeds this (prefetch's rule).</param>
     /// <param name="pin">Store it pinned once (for the lease of the caller that built it).</param>
     /// <param name="replace">Replace the key's resident entry, if any; if false (a prefetch, which only fills a
     /// miss), a resident entry wins and the new one is not stored.</param>
-    private bool Store(KeyedEntry<TKey, TValue> entry, bool admit, long maxVictimCostMicros, bool pin, bool replace = true)
+    private StoreOutcome Store(KeyedEntry<TKey, TValue> entry, bool admit, long maxVictimCostMicros, bool pin, bool replace = true)
     {
         var released = TakeReleasedList();
-        bool stored;
+        StoreOutcome outcome;
         lock (_lock)
         {
-            stored = !_disposed && (replace || !_map.ContainsKey(entry.Key)) && StoreLocked(entry, admit, maxVictimCostMicros, pin, released);
-            if (!stored && _map.TryGetValue(entry.Key, out var resident) && SameValue(resident, entry))
+            outcome = _disposed ? StoreOutcome.Disposed
+                : !replace && _map.ContainsKey(entry.Key) ? StoreOutcome.KeyResident
+                : StoreLocked(entry, admit, maxVictimCostMicros, pin, released);
+            if (outcome != StoreOutcome.Stored && _map.TryGetValue(entry.Key, out var resident) && SameValue(resident, entry))
             {
                 entry.ValueHeldElsewhere = true; // the same object, still resident under the key: not ours to dispose
             }
         }
 
-        if (!stored)
+        if (outcome != StoreOutcome.Stored)
         {
             Interlocked.Increment(ref _rejections);
             entry.DisposeValue();
         }
 
         DisposeReleased(released);
-        return stored;
+        return outcome;
     }
 
-    private bool StoreLocked(KeyedEntry<TKey, TValue> entry, bool admit, long maxVictimCostMicros, bool pin, List<KeyedEntry<TKey, TValue>> released)
+    private StoreOutcome StoreLocked(KeyedEntry<TKey, TValue> entry, bool admit, long maxVictimCostMicros, bool pin, List<KeyedEntry<TKey, TValue>> released)
     {
         // Give nothing up for a store that cannot succeed: when the budget is tighter than the entry,
         // check first that evicting what may be evicted (unpinned, within the cost bound) could make
         // room; otherwise the key's old value and other entries would be dropped for a refusal.
         if (entry.SizeBytes > _budget.AvailableBytes && entry.SizeBytes > _budget.AvailableBytes + ObtainableBytesLocked(entry.Key, maxVictimCostMicros))
         {
-            return false;
+            return StoreOutcome.BudgetRefused;
         }
 
         // A new value for a resident key always replaces it, without admission: the key is evidently
@@ -54,9 +56,10 @@ public sealed partial class ResourceCache<TKey, TValue>
             admit = false;
         }
 
-        if (!MakeRoomLocked(entry, old, admit, maxVictimCostMicros, released))
+        var room = MakeRoomLocked(entry, old, admit, maxVictimCostMicros, released);
+        if (room != StoreOutcome.Stored)
         {
-            return false;
+            return room;
         }
 
         // The budget may be tighter than the capacity (other holders, a lowered limit): evict more,
@@ -77,7 +80,7 @@ public sealed partial class ResourceCache<TKey, TValue>
 
         if (!_budget.TryReserve(entry.SizeBytes, AllocationCategory.CacheTextures, Priority.Low, out var token))
         {
-            return false;
+            return StoreOutcome.BudgetRefused;
         }
 
         entry.Token = token;
@@ -91,7 +94,7 @@ public sealed partial class ResourceCache<TKey, TValue>
         _bytes += entry.SizeBytes;
         _count++;
         _stores++;
-        return true;
+        return StoreOutcome.Stored;
     }
 
     /// <summary>Bytes the cache could give back for a store of <paramref name="key"/>: unpinned entries within the
@@ -116,13 +119,14 @@ public sealed partial class ResourceCache<TKey, TValue>
     /// prefetch), until the budget has its bytes too; replaces <paramref name="old"/>, the key's resident
     /// entry, if any. Victims are first taken from the policy and checked (admission, the cost bound, enough
     /// unpinned bytes); only if all pass are the old entry detached and the victims evicted, so a refused
-    /// candidate costs the cache nothing: the victims go back and the old entry stays.
+    /// candidate costs the cache nothing: the victims go back and the old entry stays. Returns
+    /// <see cref="StoreOutcome.Stored"/> once the room is made, or why it could not be.
     /// </summary>
-    private bool MakeRoomLocked(KeyedEntry<TKey, TValue> entry, KeyedEntry<TKey, TValue>? old, bool admit, long maxVictimCostMicros, List<KeyedEntry<TKey, TValue>> released)
+    private StoreOutcome MakeRoomLocked(KeyedEntry<TKey, TValue> entry, KeyedEntry<TKey, TValue>? old, bool admit, long maxVictimCostMicros, List<KeyedEntry<TKey, TValue>> released)
     {
         var victims = t_victims ??= [];
         var skipped = t_skipped ??= [];
-        var ok = true;
+        var failure = StoreOutcome.Stored;
         var oldTaken = false; // the policy handed the old entry over as a victim: it is out of the policy's order
 
         // A prefetch may evict only entries within its cost bound, so every victim it needs, the budget's
@@ -143,7 +147,9 @@ public sealed partial class ResourceCache<TKey, TValue>
                 {
                     if (_policy.TakeVictim(entry.CreatedTick) is not KeyedEntry<TKey, TValue> victim)
                     {
-                        ok = false;
+                        // Only pinned entries are left: they hold the capacity, or (a prefetch) the budget is short.
+                        var capacityShort = _bytes - freed + entry.SizeBytes > CapacityBytes || (CapacityItems > 0 && _count - dropped + 1 > CapacityItems);
+                        failure = capacityShort ? StoreOutcome.CapacityPinned : StoreOutcome.BudgetRefused;
                         break;
                     }
 
@@ -162,7 +168,7 @@ public sealed partial class ResourceCache<TKey, TValue>
                     victims.Add(victim);
                     if (victim.CostMicros > maxVictimCostMicros)
                     {
-                        ok = false;
+                        failure = StoreOutcome.VictimTooCostly;
                         break;
                     }
 
@@ -171,14 +177,14 @@ public sealed partial class ResourceCache<TKey, TValue>
                     dropped++;
                 }
 
-                if (!ok)
+                if (failure != StoreOutcome.Stored)
                 {
-                    return false;
+                    return failure;
                 }
 
                 if (admit && victims.Count > 0 && !_policy.Admit(entry, victims))
                 {
-                    return false;
+                    return StoreOutcome.NotAdmitted;
                 }
 
                 admit = false; // decided once: a retry after a victim got pinned does not ask again
@@ -193,7 +199,7 @@ public sealed partial class ResourceCache<TKey, TValue>
 
                 if (victims.Count == 0)
                 {
-                    return true;
+                    return StoreOutcome.Stored;
                 }
 
                 // Commit. A victim pinned since it was checked stays (put back below); then look again.
@@ -214,7 +220,7 @@ public sealed partial class ResourceCache<TKey, TValue>
                 victims.Clear();
                 if (!short_)
                 {
-                    return true;
+                    return StoreOutcome.Stored;
                 }
             }
         }

@@ -19,7 +19,10 @@ public sealed partial class ResourceCache<TKey, TValue>
     /// <param name="cancellationToken">Cancels this caller's wait (and the build, if this caller runs it).</param>
     /// <returns>A lease; dispose it when done with the value.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The factory declared a negative size or cost, or a size above the capacity (its value is disposed).</exception>
-    /// <exception cref="InvalidOperationException">The budget refused the bytes even after the cache evicted all it could.</exception>
+    /// <exception cref="InvalidOperationException">The value could not be stored (and was disposed): pinned entries
+    /// hold the capacity — its bytes, or with <see cref="CapacityItems"/> every entry slot — so no room could be
+    /// made until leases are disposed; or the budget refused the bytes even after the cache evicted every unpinned
+    /// entry. The message says which, with the figures.</exception>
     /// <exception cref="ObjectDisposedException">The cache was disposed.</exception>
     public async ValueTask<CacheLease<TValue>> GetOrCreateAsync(
         TKey key, Func<TKey, CancellationToken, ValueTask<CacheItem<TValue>>> factory, CancellationToken cancellationToken = default)
@@ -56,11 +59,11 @@ public sealed partial class ResourceCache<TKey, TValue>
                 }
 
                 var entry = await BuildAsync(key, factory, cancellationToken).ConfigureAwait(false);
-                if (!Store(entry, admit: false, maxVictimCostMicros: long.MaxValue, pin: true))
+                var outcome = Store(entry, admit: false, maxVictimCostMicros: long.MaxValue, pin: true);
+                if (outcome != StoreOutcome.Stored)
                 {
-                    ObjectDisposedException.ThrowIf(_disposed, this);
-                    throw new InvalidOperationException(
-                        $"cache '{Name}' could not store {entry.SizeBytes} bytes for a built value: budget '{_budget.Name}' refused them after the cache evicted what it could");
+                    ObjectDisposedException.ThrowIf(outcome == StoreOutcome.Disposed, this);
+                    throw new InvalidOperationException(DescribeRefusedBuild(outcome, entry.SizeBytes));
                 }
 
                 mine.TrySetResult(entry);
@@ -163,7 +166,7 @@ public sealed partial class ResourceCache<TKey, TValue>
             }
 
             var worthMicros = (long)(prediction.Probability * entry.CostMicros);
-            if (Store(entry, admit: false, maxVictimCostMicros: worthMicros, pin: false, replace: false))
+            if (Store(entry, admit: false, maxVictimCostMicros: worthMicros, pin: false, replace: false) == StoreOutcome.Stored)
             {
                 stored = entry;
             }
@@ -174,6 +177,32 @@ public sealed partial class ResourceCache<TKey, TValue>
             mine.TrySetResult(stored);
             _inflight.TryRemove(new KeyValuePair<TKey, Task<KeyedEntry<TKey, TValue>?>>(prediction.Key, mine.Task));
         }
+    }
+
+    /// <summary>Why a built value could not be stored, for the caller's exception: names the real cause with its figures.</summary>
+    private string DescribeRefusedBuild(StoreOutcome outcome, long sizeBytes)
+    {
+        var what = $"cache '{Name}' could not store {sizeBytes} bytes for a built value";
+        if (outcome != StoreOutcome.CapacityPinned)
+        {
+            return $"{what}: budget '{_budget.Name}' has {_budget.AvailableBytes} bytes available and the cache could not make up the rest by evicting its unpinned entries";
+        }
+
+        long pinnedBytes = 0;
+        var pinnedCount = 0;
+        foreach (var (_, resident) in _map)
+        {
+            if (resident.IsPinned)
+            {
+                pinnedBytes += resident.SizeBytes;
+                pinnedCount++;
+            }
+        }
+
+        var held = CapacityItems > 0 && pinnedCount >= CapacityItems
+            ? $"{pinnedCount} of its {CapacityItems} entries"
+            : $"{pinnedBytes} of its {CapacityBytes}-byte capacity";
+        return $"{what}: entries pinned by leases hold {held}; dispose leases (or give the cache more capacity) to make room";
     }
 
     /// <summary>Runs the factory and validates what it declared; a bad declaration disposes the value and throws.</summary>

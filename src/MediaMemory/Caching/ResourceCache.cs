@@ -186,7 +186,7 @@ public sealed partial class ResourceCache<TKey, TValue> : IMemoryReclaimer, IPre
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var entry = CreateEntry(key, value, sizeBytes, costMicros);
-        return Store(entry, admit: true, maxVictimCostMicros: long.MaxValue, pin: false);
+        return Store(entry, admit: true, maxVictimCostMicros: long.MaxValue, pin: false) == StoreOutcome.Stored;
     }
 
     /// <summary>Removes <paramref name="key"/>'s entry; if it is pinned, its value lives until the last lease is disposed.</summary>

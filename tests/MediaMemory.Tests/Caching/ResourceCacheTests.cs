@@ -340,6 +340,59 @@ public sealed class ResourceCacheTests
     }
 
     [Fact]
+    public async Task GetOrCreate_WhenPinnedEntriesHoldTheCapacity_SaysSo_NotThatTheBudgetRefused()
+    {
+        var budget = new MemoryBudget(10_000);
+        using var cache = NewCache(budget, capacity: 1000, policy: "lru");
+        Assert.True(cache.Set(1, new TrackedValue(1), 800, 10));
+        Assert.True(cache.TryPin(1, out var lease));
+        using (lease)
+        {
+            var built = new TrackedValue(2);
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+                await cache.GetOrCreateAsync(2, (_, _) => ValueTask.FromResult(new CacheItem<TrackedValue>(built, 300, 10)), TestContext.Current.CancellationToken));
+
+            Assert.Contains("pinned", error.Message, StringComparison.Ordinal);
+            Assert.Contains("800 of its 1000-byte capacity", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("refused", error.Message, StringComparison.Ordinal);
+            Assert.Equal(1, built.Disposals);
+        }
+    }
+
+    [Fact]
+    public async Task GetOrCreate_WhenPinnedEntriesHoldEveryItemSlot_SaysSo()
+    {
+        var budget = new MemoryBudget(10_000);
+        using var cache = new ResourceCache<int, TrackedValue>(budget, new ResourceCacheOptions { CapacityBytes = 1000, CapacityItems = 2, PolicyName = "lru" });
+        Assert.True(cache.Set(1, new TrackedValue(1), 10, 10));
+        Assert.True(cache.Set(2, new TrackedValue(2), 10, 10));
+        Assert.True(cache.TryPin(1, out var first));
+        Assert.True(cache.TryPin(2, out var second));
+        using (first)
+        using (second)
+        {
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+                await cache.GetOrCreateAsync(3, (k, _) => ValueTask.FromResult(new CacheItem<TrackedValue>(new TrackedValue(k), 10, 10)), TestContext.Current.CancellationToken));
+
+            Assert.Contains("pinned", error.Message, StringComparison.Ordinal);
+            Assert.Contains("2 of its 2 entries", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task GetOrCreate_WhenTheBudgetRefuses_NamesTheBudgetAndWhatItHad()
+    {
+        var budget = new MemoryBudget(1000);
+        using var other = budget.Reserve(900, AllocationCategory.WorkingTextures, Priority.High);
+        using var cache = NewCache(budget, capacity: 1000, policy: "lru");
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await cache.GetOrCreateAsync(1, (k, _) => ValueTask.FromResult(new CacheItem<TrackedValue>(new TrackedValue(k), 300, 10)), TestContext.Current.CancellationToken));
+
+        Assert.Contains($"budget '{budget.Name}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("100 bytes available", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Prefetch_BuildsLikelyKeys_MostProbableFirst()
     {
         var budget = new MemoryBudget(10_000);
