@@ -77,6 +77,7 @@ public sealed partial class ResourceCache<TKey, TValue>
             catch (Exception ex)
             {
                 mine.TrySetException(ex);
+                _ = mine.Task.Exception; // observed here: waiters get it too, but with none the task would be reported as unobserved
                 throw;
             }
             finally
