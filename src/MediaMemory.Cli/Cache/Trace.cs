@@ -184,6 +184,7 @@ internal sealed class Trace
         var names = new Dictionary<string, long>(StringComparer.Ordinal);
         var pairs = new Dictionary<(long, long), long>();
         var lineNumber = 0;
+        double costSum = 0;
         while (reader.ReadLine() is { } line)
         {
             lineNumber++;
@@ -193,7 +194,15 @@ internal sealed class Trace
                 continue;
             }
 
-            requests.Add(Parse(text, format, names, pairs) ?? throw new InvalidDataException($"line {lineNumber} '{Truncate(text)}' is not a {Describe(format)} line"));
+            var request = Parse(text, format, names, pairs) ?? throw new InvalidDataException($"line {lineNumber} '{Truncate(text)}' is not a {Describe(format)} line");
+            costSum += request.Cost;
+            if (double.IsInfinity(costSum))
+            {
+                // The replay sums the costs of all requests (and of the hits, which is less); an infinite sum makes the cost-saved ratio meaningless.
+                throw new InvalidDataException($"line {lineNumber}: the costs up to here add up to more than a double holds ({double.MaxValue:G3}); scale them down");
+            }
+
+            requests.Add(request);
         }
 
         return [.. requests];
@@ -207,7 +216,7 @@ internal sealed class Trace
             case TraceFormat.MediaCsv:
             {
                 var f = text.Split(',');
-                if (f.Length != 3 || f[0].Length == 0 || !long.TryParse(f[1], NumberStyles.None, inv, out var size) || size <= 0 || !double.TryParse(f[2], NumberStyles.Float, inv, out var cost) || !(cost >= 0))
+                if (f.Length != 3 || f[0].Length == 0 || !long.TryParse(f[1], NumberStyles.None, inv, out var size) || size <= 0 || !TryParseCost(f[2], out var cost))
                 {
                     return null;
                 }
@@ -242,7 +251,7 @@ internal sealed class Trace
             {
                 var f = text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
                 if (f.Length != 5 || f[0] is not ("l" or "s") || !f[1].StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-                    || !long.TryParse(f[1].AsSpan(2), NumberStyles.AllowHexSpecifier, inv, out var address) || !double.TryParse(f[4], NumberStyles.Float, inv, out var miss) || !(miss >= 0))
+                    || !long.TryParse(f[1].AsSpan(2), NumberStyles.AllowHexSpecifier, inv, out var address) || !TryParseCost(f[4], out var miss))
                 {
                     return null;
                 }
@@ -254,6 +263,11 @@ internal sealed class Trace
                 return null;
         }
     }
+
+    /// <summary>A cost: a finite number ≥ 0. Infinity (also what an out-of-range literal such as 1e400 parses to)
+    /// and NaN are refused: a ratio of costs would be NaN, which JSON cannot carry.</summary>
+    private static bool TryParseCost(string text, out double cost) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out cost) && double.IsFinite(cost) && cost >= 0;
 
     private static string Describe(TraceFormat format) => format switch
     {

@@ -190,6 +190,28 @@ public sealed class CacheReplayCommandTests : IDisposable
         CliRunner.AssertUsageError($"{kind}-compressed", "cache", "replay", WriteBytes(name, content), "--capacity-items", "10", "--json");
     }
 
+    [Theory]
+    [InlineData("1e400")] // parses as +Infinity
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    [InlineData("NaN")]
+    public void ANonFiniteCost_IsABadLine(string cost)
+    {
+        var csv = Write("costs.csv", $"key,size_bytes,cost\na,100,5\nb,100,{cost}\na,100,5\n");
+        CliRunner.AssertUsageError($"line 3 'b,100,{cost}'", "cache", "replay", csv, "--capacity", "1MiB", "--json");
+
+        var penalties = Write("gcc-penalties.trace", $"l 0x10 1 1 5\nl 0x20 1 1 {cost}\n");
+        CliRunner.AssertUsageError($"line 2 'l 0x20 1 1 {cost}'", "cache", "replay", penalties, "--capacity-items", "10", "--json");
+    }
+
+    [Fact]
+    public void CostsThatAddUpBeyondADouble_AreRefused_NamingTheLine()
+    {
+        var path = Write("big-costs.csv", "key,size_bytes,cost\na,100,1e308\nb,100,1e308\na,100,1e308\n");
+        CliRunner.AssertUsageError("line 3", "cache", "replay", path, "--capacity", "1MiB", "--json");
+        CliRunner.AssertUsageError("add up to more than", "cache", "replay", path, "--capacity", "1MiB", "--json");
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static byte[] Gzip(byte[] data)
