@@ -49,9 +49,9 @@ internal static class CacheCommand
             throw new UsageException("give --capacity or --capacity-items, not both");
         }
 
-        if (items != 0 && items is < ReplayPlan.MinItems or > 100_000_000)
+        if (items != 0 && items is < ReplayPlan.MinItems or > ReplayPlan.MaxItems)
         {
-            throw new UsageException($"--capacity-items: {items} is out of range; use {ReplayPlan.MinItems}…100000000");
+            throw new UsageException($"--capacity-items: {items} is out of range; use {ReplayPlan.MinItems}…{ReplayPlan.MaxItems}");
         }
 
         if (capacity is { Bytes: <= 0 })

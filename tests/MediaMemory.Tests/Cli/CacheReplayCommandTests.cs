@@ -212,6 +212,16 @@ public sealed class CacheReplayCommandTests : IDisposable
         CliRunner.AssertUsageError("add up to more than", "cache", "replay", path, "--capacity", "1MiB", "--json");
     }
 
+    [Fact]
+    public void AByteCapacityThatMakesMoreItemsThanTheCap_IsRefused_NamingTheDerivedCount()
+    {
+        // A mean object of 2 bytes: 400 MiB would give the item-bounded peers 209,715,200 items, more than the
+        // 100,000,000 --capacity-items accepts (and ConcurrentLfu would size its structures for them).
+        var path = Write("tiny-objects.csv", "key,size_bytes,cost\na,2,5\nb,2,5\na,2,5\n");
+        CliRunner.AssertUsageError("209,715,200 items", "cache", "replay", path, "--capacity", "400MiB", "--json");
+        CliRunner.AssertUsageError("--capacity 200000000", "cache", "replay", path, "--capacity", "400MiB", "--policy", "lru", "--json");
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static byte[] Gzip(byte[] data)
