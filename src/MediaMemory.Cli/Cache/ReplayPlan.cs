@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace MediaMemory.Cli.Cache;
 
 /// <summary>
@@ -6,12 +8,18 @@ namespace MediaMemory.Cli.Cache;
 /// <see cref="PeerItems"/>: the item count given, or for a byte capacity the number of objects of the
 /// trace's mean size that fit in it. For traces without sizes every object is 1 unit, so bytes and
 /// items are the same number. Item capacities are at least <see cref="MinItems"/>, the smallest
-/// BitFaster's caches accept (hot, warm and cold queues of one item each).
+/// BitFaster's caches accept (hot, warm and cold queues of one item each), and at most
+/// <see cref="MaxItems"/>, given or derived: a byte capacity that makes more is refused, naming the count.
 /// </summary>
 internal sealed record ReplayPlan(long? CapacityBytes, int PeerItems)
 {
     /// <summary>The smallest item capacity.</summary>
     public const int MinItems = 3;
+
+    /// <summary>The largest item capacity, given (<c>--capacity-items</c>) or derived from <c>--capacity</c>
+    /// (arbitrary: well above any trace's distinct keys here, orm-busy's 76,349 the most, and low enough that
+    /// the peers' structures sized by it — ConcurrentLfu's sketch and queues — stay within memory).</summary>
+    public const int MaxItems = 100_000_000;
 
     /// <summary>The units a byte-bounded cache is given: bytes, or items for unit-size traces.</summary>
     public long ByteBoundedUnits => CapacityBytes ?? PeerItems;
@@ -21,8 +29,16 @@ internal sealed record ReplayPlan(long? CapacityBytes, int PeerItems)
         if (trace.HasSizes)
         {
             var bytes = capacityBytes ?? throw new Infrastructure.UsageException($"{trace.Name} has object sizes: give --capacity SIZE (bytes)");
-            var items = (int)Math.Clamp(bytes / Math.Max(1, trace.MeanObjectSizeBytes), MinItems, int.MaxValue);
-            return new ReplayPlan(bytes, items);
+            var meanBytes = Math.Max(1, trace.MeanObjectSizeBytes);
+            var derived = Math.Floor(bytes / meanBytes);
+            if (derived > MaxItems)
+            {
+                var most = (long)Math.Floor(MaxItems * meanBytes);
+                throw new Infrastructure.UsageException(string.Create(CultureInfo.InvariantCulture,
+                    $"--capacity: {bytes} bytes at {trace.Name}'s mean object size of {meanBytes:0.#} bytes makes {derived:N0} items for the item-bounded peers, above the {MaxItems:N0} they can be given (as for --capacity-items); use --capacity {most} or less"));
+            }
+
+            return new ReplayPlan(bytes, Math.Max(MinItems, (int)derived));
         }
 
         var count = capacityItems ?? throw new Infrastructure.UsageException($"{trace.Name} has no object sizes: give --capacity-items N");

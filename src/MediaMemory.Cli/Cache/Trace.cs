@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.IO.Compression;
 
 namespace MediaMemory.Cli.Cache;
 
@@ -68,17 +67,17 @@ internal sealed class Trace
     public bool HasSizes => Format is TraceFormat.MediaCsv or TraceFormat.TimeIdSize;
 
     /// <summary>Reads a trace, detecting the format by name, then by content.</summary>
-    /// <exception cref="InvalidDataException">The file is not a trace this reads; the message names the line.</exception>
+    /// <exception cref="InvalidDataException">The file is not a trace this reads: not valid (or truncated) gzip,
+    /// compressed otherwise, or a bad line; the message, one line, starts with the file's name and names the line.</exception>
     public static Trace Load(string path)
     {
-        using var raw = File.OpenRead(path);
         var gzip = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
-        using Stream stream = gzip ? new GZipStream(raw, CompressionMode.Decompress) : raw;
         var name = Path.GetFileName(path);
         var bare = gzip ? name[..^3] : name;
-        var format = DetectByName(bare) ?? DetectByContent(path, gzip);
         try
         {
+            var format = DetectByName(bare) ?? DetectByContent(path, gzip);
+            using var stream = Open(path, gzip);
             var requests = format == TraceFormat.BinaryInt32 ? ReadBinary(stream) : ReadText(stream, format);
             if (requests.Length == 0)
             {
@@ -105,10 +104,40 @@ internal sealed class Trace
         : name is "gli.trace" or "multi2.trace" or "sprite.trace" || name.EndsWith(".trc", StringComparison.OrdinalIgnoreCase) ? TraceFormat.Lirs
         : null;
 
+    /// <summary>Opens the trace's data: through <see cref="CheckedGzipStream"/> for <c>.gz</c>; otherwise the
+    /// file, unless it starts with a compressor's signature (then it is compressed data, not a trace).</summary>
+    private static Stream Open(string path, bool gzip)
+    {
+        var file = File.OpenRead(path);
+        try
+        {
+            if (gzip)
+            {
+                return new CheckedGzipStream(file);
+            }
+
+            Span<byte> head = stackalloc byte[TraceSignatures.LongestBytes];
+            var kind = TraceSignatures.Identify(head[..file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)]);
+            if (kind is not null)
+            {
+                throw new InvalidDataException(kind == "gzip"
+                    ? "the file is gzip-compressed but its name does not end in .gz; rename it to end in .gz (a .tar.gz archive: extract the trace first)"
+                    : $"the file is {kind}-compressed; decompress it first (traces are read plain, or gzip-compressed with a name ending in .gz)");
+            }
+
+            file.Seek(0, SeekOrigin.Begin);
+            return file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
     private static TraceFormat DetectByContent(string path, bool gzip)
     {
-        using var raw = File.OpenRead(path);
-        using Stream stream = gzip ? new GZipStream(raw, CompressionMode.Decompress) : raw;
+        using var stream = Open(path, gzip);
         var head = new byte[256];
         var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         var text = head.AsSpan(0, read);
@@ -124,7 +153,7 @@ internal sealed class Trace
             : fields.Length == 5 && fields[0] is "l" or "s" ? TraceFormat.AddressPenalties
             : fields.Length == 3 ? TraceFormat.TimeIdSize
             : fields.Length == 1 && long.TryParse(fields[0], CultureInfo.InvariantCulture, out _) ? TraceFormat.Lirs
-            : throw new InvalidDataException($"{Path.GetFileName(path)}: unknown trace format (first line '{Truncate(firstLine)}'); expected key,size_bytes,cost CSV, one key per line, 'time id size', 'l|s ADDR instrs hit miss' or big-endian int32 keys");
+            : throw new InvalidDataException($"unknown trace format (first line '{Truncate(firstLine)}'); expected key,size_bytes,cost CSV, one key per line, 'time id size', 'l|s ADDR instrs hit miss' or big-endian int32 keys");
     }
 
     private static TraceRequest[] ReadBinary(Stream stream)
@@ -155,6 +184,7 @@ internal sealed class Trace
         var names = new Dictionary<string, long>(StringComparer.Ordinal);
         var pairs = new Dictionary<(long, long), long>();
         var lineNumber = 0;
+        double costSum = 0;
         while (reader.ReadLine() is { } line)
         {
             lineNumber++;
@@ -164,7 +194,15 @@ internal sealed class Trace
                 continue;
             }
 
-            requests.Add(Parse(text, format, names, pairs) ?? throw new InvalidDataException($"line {lineNumber} '{Truncate(text)}' is not a {Describe(format)} line"));
+            var request = Parse(text, format, names, pairs) ?? throw new InvalidDataException($"line {lineNumber} '{Truncate(text)}' is not a {Describe(format)} line");
+            costSum += request.Cost;
+            if (double.IsInfinity(costSum))
+            {
+                // The replay sums the costs of all requests (and of the hits, which is less); an infinite sum makes the cost-saved ratio meaningless.
+                throw new InvalidDataException($"line {lineNumber}: the costs up to here add up to more than a double holds ({double.MaxValue:G3}); scale them down");
+            }
+
+            requests.Add(request);
         }
 
         return [.. requests];
@@ -178,7 +216,7 @@ internal sealed class Trace
             case TraceFormat.MediaCsv:
             {
                 var f = text.Split(',');
-                if (f.Length != 3 || f[0].Length == 0 || !long.TryParse(f[1], NumberStyles.None, inv, out var size) || size <= 0 || !double.TryParse(f[2], NumberStyles.Float, inv, out var cost) || !(cost >= 0))
+                if (f.Length != 3 || f[0].Length == 0 || !long.TryParse(f[1], NumberStyles.None, inv, out var size) || size <= 0 || !TryParseCost(f[2], out var cost))
                 {
                     return null;
                 }
@@ -213,7 +251,7 @@ internal sealed class Trace
             {
                 var f = text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
                 if (f.Length != 5 || f[0] is not ("l" or "s") || !f[1].StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-                    || !long.TryParse(f[1].AsSpan(2), NumberStyles.AllowHexSpecifier, inv, out var address) || !double.TryParse(f[4], NumberStyles.Float, inv, out var miss) || !(miss >= 0))
+                    || !long.TryParse(f[1].AsSpan(2), NumberStyles.AllowHexSpecifier, inv, out var address) || !TryParseCost(f[4], out var miss))
                 {
                     return null;
                 }
@@ -225,6 +263,11 @@ internal sealed class Trace
                 return null;
         }
     }
+
+    /// <summary>A cost: a finite number ≥ 0. Infinity (also what an out-of-range literal such as 1e400 parses to)
+    /// and NaN are refused: a ratio of costs would be NaN, which JSON cannot carry.</summary>
+    private static bool TryParseCost(string text, out double cost) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out cost) && double.IsFinite(cost) && cost >= 0;
 
     private static string Describe(TraceFormat format) => format switch
     {

@@ -21,7 +21,7 @@ internal static class CacheCommand
     private static Command CreateReplay(CliContext context)
     {
         var json = CommonOptions.Json();
-        var file = new Argument<FileInfo>("TRACE") { Description = "A trace: media CSV (key,size_bytes,cost), LIRS keys, cache2k int32, 'time id size' or 'l|s ADDR … miss' (.gz read as gzip)." };
+        var file = new Argument<FileInfo>("TRACE") { Description = "A trace: media CSV (key,size_bytes,cost), LIRS keys, cache2k int32, 'time id size' or 'l|s ADDR … miss' (.gz read as gzip, checked for truncation; other compressed files are refused)." };
         var capacity = CommonOptions.Size("--capacity", "Capacity in bytes (traces with sizes).");
         var items = CommonOptions.Integer("--capacity-items", "Capacity in items (traces without sizes), 3…100,000,000.", 0);
         var policy = new Option<string>("--policy") { Description = $"One policy or 'all' (default): {string.Join(", ", ReplayPolicies.Names)}.", DefaultValueFactory = _ => "all" };
@@ -49,9 +49,9 @@ internal static class CacheCommand
             throw new UsageException("give --capacity or --capacity-items, not both");
         }
 
-        if (items != 0 && items is < ReplayPlan.MinItems or > 100_000_000)
+        if (items != 0 && items is < ReplayPlan.MinItems or > ReplayPlan.MaxItems)
         {
-            throw new UsageException($"--capacity-items: {items} is out of range; use {ReplayPlan.MinItems}…100000000");
+            throw new UsageException($"--capacity-items: {items} is out of range; use {ReplayPlan.MinItems}…{ReplayPlan.MaxItems}");
         }
 
         if (capacity is { Bytes: <= 0 })

@@ -5,8 +5,10 @@ namespace MediaMemory.Caching;
 /// access statistics. The key and the value stay with the cache.
 /// </summary>
 /// <remarks>
-/// Thread-safe to read: the statistics are updated by hits on any thread with atomic writes, so a
-/// policy reading them under the cache's lock sees each field whole but possibly one hit behind.
+/// Thread-safe to read: hits on any thread, without the cache's lock, write <see cref="LastAccessTick"/>
+/// with a volatile write and bump <see cref="AccessCount"/> with a plain increment (not atomic: concurrent
+/// hits can lose a bump, an accepted race). A policy reading them under the cache's lock sees each field
+/// whole, but possibly behind by the hits in flight and short by the bumps lost.
 /// Ticks are the cache's logical clock: one tick per request (hit, miss or set), not time.
 /// </remarks>
 public abstract class CacheEntry

@@ -19,7 +19,10 @@ public sealed partial class ResourceCache<TKey, TValue>
     /// <param name="cancellationToken">Cancels this caller's wait (and the build, if this caller runs it).</param>
     /// <returns>A lease; dispose it when done with the value.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The factory declared a negative size or cost, or a size above the capacity (its value is disposed).</exception>
-    /// <exception cref="InvalidOperationException">The budget refused the bytes even after the cache evicted all it could.</exception>
+    /// <exception cref="InvalidOperationException">The value could not be stored (and was disposed): pinned entries
+    /// hold the capacity — its bytes, or with <see cref="CapacityItems"/> every entry slot — so no room could be
+    /// made until leases are disposed; or the budget refused the bytes even after the cache evicted every unpinned
+    /// entry. The message says which, with the figures.</exception>
     /// <exception cref="ObjectDisposedException">The cache was disposed.</exception>
     public async ValueTask<CacheLease<TValue>> GetOrCreateAsync(
         TKey key, Func<TKey, CancellationToken, ValueTask<CacheItem<TValue>>> factory, CancellationToken cancellationToken = default)
@@ -56,11 +59,11 @@ public sealed partial class ResourceCache<TKey, TValue>
                 }
 
                 var entry = await BuildAsync(key, factory, cancellationToken).ConfigureAwait(false);
-                if (!Store(entry, admit: false, maxVictimCostMicros: long.MaxValue, pin: true))
+                var outcome = Store(entry, admit: false, maxVictimCostMicros: long.MaxValue, pin: true);
+                if (outcome != StoreOutcome.Stored)
                 {
-                    ObjectDisposedException.ThrowIf(_disposed, this);
-                    throw new InvalidOperationException(
-                        $"cache '{Name}' could not store {entry.SizeBytes} bytes for a built value: budget '{_budget.Name}' refused them after the cache evicted what it could");
+                    ObjectDisposedException.ThrowIf(outcome == StoreOutcome.Disposed, this);
+                    throw new InvalidOperationException(DescribeRefusedBuild(outcome, entry.SizeBytes));
                 }
 
                 mine.TrySetResult(entry);
@@ -74,6 +77,7 @@ public sealed partial class ResourceCache<TKey, TValue>
             catch (Exception ex)
             {
                 mine.TrySetException(ex);
+                _ = mine.Task.Exception; // observed here: waiters get it too, but with none the task would be reported as unobserved
                 throw;
             }
             finally
@@ -86,7 +90,8 @@ public sealed partial class ResourceCache<TKey, TValue>
     /// <summary>
     /// Schedules the creation of predicted entries with probability above <see cref="PrefetchThreshold"/>,
     /// most probable first, on the <see cref="ResourceCacheOptions.BackgroundWork"/> (which pauses at
-    /// Warning and cancels at Critical). Keys already resident or being built are skipped. A prefetched
+    /// Warning and cancels at Critical). Keys already resident or being built are skipped, and a prefetch
+    /// never replaces an entry stored under its key while it was building (its value is disposed). A prefetched
     /// value is stored only if no entry whose recreation cost exceeds the prediction's worth
     /// (probability × the new value's cost) has to be evicted for it; otherwise it is disposed.
     /// </summary>
@@ -125,11 +130,21 @@ public sealed partial class ResourceCache<TKey, TValue>
         return chosen.Count;
     }
 
+    /// <summary>Tests only: runs in a prefetch between its residency check and its flight registration,
+    /// to force the interleaving where another caller stores the key in between.</summary>
+    internal Action<TKey>? PrefetchRaceHook { get; set; }
+
     private async Task PrefetchOneAsync(PrefetchPrediction<TKey> prediction, Func<TKey, CancellationToken, ValueTask<CacheItem<TValue>>> factory, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var mine = new TaskCompletionSource<KeyedEntry<TKey, TValue>?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (_disposed || _map.ContainsKey(prediction.Key) || !_inflight.TryAdd(prediction.Key, mine.Task))
+        if (_disposed || _map.ContainsKey(prediction.Key))
+        {
+            return;
+        }
+
+        PrefetchRaceHook?.Invoke(prediction.Key);
+        if (!_inflight.TryAdd(prediction.Key, mine.Task))
         {
             return;
         }
@@ -137,6 +152,13 @@ public sealed partial class ResourceCache<TKey, TValue>
         KeyedEntry<TKey, TValue>? stored = null;
         try
         {
+            // A GetOrCreateAsync caller may have stored the key and dropped its flight between the check
+            // above and the registration: then the key is resident (and pinned by that caller), nothing to do.
+            if (_map.ContainsKey(prediction.Key))
+            {
+                return;
+            }
+
             var entry = await BuildAsync(prediction.Key, factory, cancellationToken).ConfigureAwait(false);
             if (cancellationToken.IsCancellationRequested)
             {
@@ -145,7 +167,7 @@ public sealed partial class ResourceCache<TKey, TValue>
             }
 
             var worthMicros = (long)(prediction.Probability * entry.CostMicros);
-            if (Store(entry, admit: false, maxVictimCostMicros: worthMicros, pin: false))
+            if (Store(entry, admit: false, maxVictimCostMicros: worthMicros, pin: false, replace: false) == StoreOutcome.Stored)
             {
                 stored = entry;
             }
@@ -156,6 +178,32 @@ public sealed partial class ResourceCache<TKey, TValue>
             mine.TrySetResult(stored);
             _inflight.TryRemove(new KeyValuePair<TKey, Task<KeyedEntry<TKey, TValue>?>>(prediction.Key, mine.Task));
         }
+    }
+
+    /// <summary>Why a built value could not be stored, for the caller's exception: names the real cause with its figures.</summary>
+    private string DescribeRefusedBuild(StoreOutcome outcome, long sizeBytes)
+    {
+        var what = $"cache '{Name}' could not store {sizeBytes} bytes for a built value";
+        if (outcome != StoreOutcome.CapacityPinned)
+        {
+            return $"{what}: budget '{_budget.Name}' has {_budget.AvailableBytes} bytes available and the cache could not make up the rest by evicting its unpinned entries";
+        }
+
+        long pinnedBytes = 0;
+        var pinnedCount = 0;
+        foreach (var (_, resident) in _map)
+        {
+            if (resident.IsPinned)
+            {
+                pinnedBytes += resident.SizeBytes;
+                pinnedCount++;
+            }
+        }
+
+        var held = CapacityItems > 0 && pinnedCount >= CapacityItems
+            ? $"{pinnedCount} of its {CapacityItems} entries"
+            : $"{pinnedBytes} of its {CapacityBytes}-byte capacity";
+        return $"{what}: entries pinned by leases hold {held}; dispose leases (or give the cache more capacity) to make room";
     }
 
     /// <summary>Runs the factory and validates what it declared; a bad declaration disposes the value and throws.</summary>

@@ -21,9 +21,13 @@ namespace MediaMemory.Caching;
 /// takes nothing over. A value's <c>Dispose</c> must not throw.
 /// </para>
 /// <para>
-/// Thread-safe. Lookups go to a <see cref="ConcurrentDictionary{TKey, TValue}"/> without a lock, and a
-/// hit only writes the entry's statistics with atomic operations and bumps the policy's frequency sketch,
-/// so it allocates nothing and never waits. Every change of membership (store, evict, remove) holds one
+/// Thread-safe. Lookups go to a <see cref="ConcurrentDictionary{TKey, TValue}"/> without a lock. A hit
+/// takes one interlocked increment (the logical clock), writes the entry's last-access tick (a volatile
+/// write), and bumps the entry's access count, the hit counter and the policy's frequency sketch with plain
+/// increments — accepted race: concurrent hits can lose a bump, which blurs statistics, never membership —
+/// so it allocates nothing and never waits. A pinned hit (<see cref="TryPin"/>, a hit of
+/// <see cref="GetOrCreateAsync"/>) adds a compare-exchange on the entry's pin count and takes its lease's
+/// slot from a per-thread pool: no allocation in steady state (see <see cref="CacheLease{TValue}"/>). Every change of membership (store, evict, remove) holds one
 /// <see cref="Lock"/>, under which the policy's order and the byte counters change together; values are
 /// disposed after the lock is released, so a value's <c>Dispose</c> may use the cache. A value returned by
 /// <see cref="TryGet"/> may be evicted and disposed at any moment after; pin it
@@ -149,9 +153,10 @@ public sealed partial class ResourceCache<TKey, TValue> : IMemoryReclaimer, IPre
         return false;
     }
 
-    /// <summary>Looks <paramref name="key"/> up and pins the entry; dispose the lease when done with the value.</summary>
+    /// <summary>Looks <paramref name="key"/> up and pins the entry; dispose the lease when done with the value.
+    /// On a miss, <paramref name="lease"/> is <c>default</c> (a disposed lease). Allocation-free in steady state.</summary>
     /// <exception cref="ObjectDisposedException">The cache was disposed.</exception>
-    public bool TryPin(TKey key, [NotNullWhen(true)] out CacheLease<TValue>? lease)
+    public bool TryPin(TKey key, out CacheLease<TValue> lease)
     {
         // An entry evicted between the lookup and the pin counts as a hit that came too late: accepted.
         if (TryGetEntry(key, out var entry) && entry.TryPin())
@@ -160,7 +165,7 @@ public sealed partial class ResourceCache<TKey, TValue> : IMemoryReclaimer, IPre
             return true;
         }
 
-        lease = null;
+        lease = default;
         return false;
     }
 
@@ -170,8 +175,10 @@ public sealed partial class ResourceCache<TKey, TValue> : IMemoryReclaimer, IPre
     /// <summary>
     /// Stores <paramref name="value"/> under <paramref name="key"/>, replacing any entry there, evicting
     /// by the policy to make room. Returns true if stored; false if the policy's admission preferred the
-    /// entries it would have evicted, or the budget refused the bytes — then the value is disposed at once.
-    /// Either way the cache owns the value from now on.
+    /// entries it would have evicted, pinned entries hold the room, or the budget refused the bytes — then
+    /// the value is disposed at once and the key's old entry, if any, stays. Either way the cache owns the
+    /// value from now on. Storing the object the key already holds again replaces the entry (its size and
+    /// cost) without disposing the object.
     /// </summary>
     /// <param name="key">The key.</param>
     /// <param name="value">The value; the cache owns it after the call.</param>
@@ -184,7 +191,7 @@ public sealed partial class ResourceCache<TKey, TValue> : IMemoryReclaimer, IPre
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var entry = CreateEntry(key, value, sizeBytes, costMicros);
-        return Store(entry, admit: true, maxVictimCostMicros: long.MaxValue, pin: false);
+        return Store(entry, admit: true, maxVictimCostMicros: long.MaxValue, pin: false) == StoreOutcome.Stored;
     }
 
     /// <summary>Removes <paramref name="key"/>'s entry; if it is pinned, its value lives until the last lease is disposed.</summary>

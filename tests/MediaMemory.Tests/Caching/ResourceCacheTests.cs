@@ -97,6 +97,116 @@ public sealed class ResourceCacheTests
     }
 
     [Fact]
+    public void ReplacingAKey_WhenTheRestOfTheCapacityIsPinned_IsRefused_AndKeepsTheOldValue()
+    {
+        var budget = new MemoryBudget(10_000);
+        using var cache = NewCache(budget, capacity: 1000, policy: "lru");
+        var old = new TrackedValue(0);
+        Assert.True(cache.Set(0, old, 200, 10));
+        Assert.True(cache.Set(1, new TrackedValue(1), 800, 10));
+        Assert.True(cache.TryPin(1, out var lease));
+        using (lease)
+        {
+            // 300 bytes need 100 more than the old value gives back, and the other 800 are pinned.
+            var replacement = new TrackedValue(10);
+            Assert.False(cache.Set(0, replacement, 300, 10));
+
+            Assert.True(cache.TryGet(0, out var resident), "the key's old value was dropped by a refused Set");
+            Assert.Same(old, resident);
+            Assert.Equal(0, old.Disposals);
+            Assert.Equal(1, replacement.Disposals);
+            Assert.Equal(0, cache.GetStatistics().Removals[(int)CacheRemovalReason.Replaced]);
+            Assert.Equal((2, 1000L), (cache.Count, cache.SizeBytes));
+            Assert.Equal(1000, budget.GetUsedBytes(AllocationCategory.CacheTextures));
+        }
+
+        Assert.Equal(1000, cache.PurgeAll()); // both are back in the policy's order
+        Assert.Equal(1, old.Disposals);
+    }
+
+    [Fact]
+    public void ReplacingAKey_WhenTheOldValueMakesTheRoom_EvictsNothingElse()
+    {
+        var budget = new MemoryBudget(10_000);
+        using var cache = NewCache(budget, capacity: 1000, policy: "lru");
+        var old = new TrackedValue(0);
+        var other = new TrackedValue(1);
+        Assert.True(cache.Set(0, old, 300, 10)); // least recent: the policy's first victim
+        Assert.True(cache.Set(1, other, 700, 10));
+
+        var replacement = new TrackedValue(10);
+        Assert.True(cache.Set(0, replacement, 300, 10));
+
+        Assert.True(cache.TryGet(0, out var resident));
+        Assert.Same(replacement, resident);
+        Assert.Equal(1, old.Disposals);
+        Assert.True(cache.ContainsKey(1));
+        Assert.Equal(0, other.Disposals);
+        var removals = cache.GetStatistics().Removals;
+        Assert.Equal((1L, 0L), (removals[(int)CacheRemovalReason.Replaced], removals[(int)CacheRemovalReason.Evicted]));
+        Assert.Equal(1000, budget.GetUsedBytes(AllocationCategory.CacheTextures));
+    }
+
+    [Fact]
+    public void SettingTheSameValueAgain_KeepsItAlive_AndDisposesItOnceWhenItLeaves()
+    {
+        var budget = new MemoryBudget(10_000);
+        using var cache = NewCache(budget, capacity: 1000, policy: "lru");
+        var value = new TrackedValue(1);
+        Assert.True(cache.Set(1, value, 100, 10));
+
+        Assert.True(cache.Set(1, value, 200, 10)); // e.g. the same texture with its size declared anew
+
+        Assert.True(cache.TryGet(1, out var resident));
+        Assert.Same(value, resident);
+        Assert.Equal(0, value.Disposals);
+        Assert.Equal(1, cache.GetStatistics().Removals[(int)CacheRemovalReason.Replaced]);
+        Assert.Equal(200, budget.GetUsedBytes(AllocationCategory.CacheTextures));
+        Assert.True(cache.Remove(1));
+        Assert.Equal(1, value.Disposals);
+    }
+
+    [Fact]
+    public void SettingTheSameValueAgain_WhilePinned_KeepsItAliveAfterTheLease()
+    {
+        var budget = new MemoryBudget(10_000);
+        using var cache = NewCache(budget, capacity: 1000, policy: "lru");
+        var value = new TrackedValue(1);
+        Assert.True(cache.Set(1, value, 100, 10));
+        Assert.True(cache.TryPin(1, out var lease));
+
+        Assert.True(cache.Set(1, value, 200, 10));
+        Assert.Equal(300, budget.GetUsedBytes(AllocationCategory.CacheTextures)); // the old reservation lives with the lease
+        lease.Dispose();
+
+        Assert.Equal(0, value.Disposals);
+        Assert.Equal(200, budget.GetUsedBytes(AllocationCategory.CacheTextures));
+        Assert.True(cache.TryGet(1, out var resident));
+        Assert.Same(value, resident);
+        Assert.Equal(200, cache.PurgeAll());
+        Assert.Equal(1, value.Disposals);
+    }
+
+    [Fact]
+    public void SettingTheSameValueAgain_WhenRefused_KeepsTheResidentValue()
+    {
+        var budget = new MemoryBudget(10_000);
+        using var cache = NewCache(budget, capacity: 1000, policy: "lru");
+        var value = new TrackedValue(1);
+        Assert.True(cache.Set(1, value, 100, 10));
+        Assert.True(cache.Set(2, new TrackedValue(2), 900, 10));
+        Assert.True(cache.TryPin(2, out var lease));
+        using (lease)
+        {
+            Assert.False(cache.Set(1, value, 300, 10)); // 100 of the 200 more bytes are pinned
+        }
+
+        Assert.Equal(0, value.Disposals);
+        Assert.True(cache.TryGet(1, out var resident));
+        Assert.Same(value, resident);
+    }
+
+    [Fact]
     public void BadInput_IsRefusedClearly_AndNothingElseIsLost()
     {
         var budget = new MemoryBudget(10_000);
@@ -227,6 +337,59 @@ public sealed class ResourceCacheTests
         var bad = new TrackedValue(2);
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await cache.GetOrCreateAsync(2, (_, _) => ValueTask.FromResult(new CacheItem<TrackedValue>(bad, -1, 1)), TestContext.Current.CancellationToken));
         Assert.Equal(1, bad.Disposals);
+    }
+
+    [Fact]
+    public async Task GetOrCreate_WhenPinnedEntriesHoldTheCapacity_SaysSo_NotThatTheBudgetRefused()
+    {
+        var budget = new MemoryBudget(10_000);
+        using var cache = NewCache(budget, capacity: 1000, policy: "lru");
+        Assert.True(cache.Set(1, new TrackedValue(1), 800, 10));
+        Assert.True(cache.TryPin(1, out var lease));
+        using (lease)
+        {
+            var built = new TrackedValue(2);
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+                await cache.GetOrCreateAsync(2, (_, _) => ValueTask.FromResult(new CacheItem<TrackedValue>(built, 300, 10)), TestContext.Current.CancellationToken));
+
+            Assert.Contains("pinned", error.Message, StringComparison.Ordinal);
+            Assert.Contains("800 of its 1000-byte capacity", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("refused", error.Message, StringComparison.Ordinal);
+            Assert.Equal(1, built.Disposals);
+        }
+    }
+
+    [Fact]
+    public async Task GetOrCreate_WhenPinnedEntriesHoldEveryItemSlot_SaysSo()
+    {
+        var budget = new MemoryBudget(10_000);
+        using var cache = new ResourceCache<int, TrackedValue>(budget, new ResourceCacheOptions { CapacityBytes = 1000, CapacityItems = 2, PolicyName = "lru" });
+        Assert.True(cache.Set(1, new TrackedValue(1), 10, 10));
+        Assert.True(cache.Set(2, new TrackedValue(2), 10, 10));
+        Assert.True(cache.TryPin(1, out var first));
+        Assert.True(cache.TryPin(2, out var second));
+        using (first)
+        using (second)
+        {
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+                await cache.GetOrCreateAsync(3, (k, _) => ValueTask.FromResult(new CacheItem<TrackedValue>(new TrackedValue(k), 10, 10)), TestContext.Current.CancellationToken));
+
+            Assert.Contains("pinned", error.Message, StringComparison.Ordinal);
+            Assert.Contains("2 of its 2 entries", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task GetOrCreate_WhenTheBudgetRefuses_NamesTheBudgetAndWhatItHad()
+    {
+        var budget = new MemoryBudget(1000);
+        using var other = budget.Reserve(900, AllocationCategory.WorkingTextures, Priority.High);
+        using var cache = NewCache(budget, capacity: 1000, policy: "lru");
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await cache.GetOrCreateAsync(1, (k, _) => ValueTask.FromResult(new CacheItem<TrackedValue>(new TrackedValue(k), 300, 10)), TestContext.Current.CancellationToken));
+
+        Assert.Contains($"budget '{budget.Name}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("100 bytes available", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -140,7 +140,107 @@ public sealed class CacheReplayCommandTests : IDisposable
         CliRunner.AssertUsageError("holds no requests", "cache", "replay", Write("empty.csv", "key,size_bytes,cost\n"), "--capacity", "1MiB", "--json");
     }
 
+    [Theory]
+    [InlineData("keys.trace.gz", 2)] // LIRS keys: the cut falls inside the data
+    [InlineData("keys.trace.gz", 4)]
+    [InlineData("rows.csv.gz", 2)] // media CSV: without the check, the cut line is reported as a bad line
+    [InlineData("rows.csv.gz", 3)]
+    public void ATruncatedGzipTrace_IsReportedAsTruncated(string name, int divisor)
+    {
+        var text = name.EndsWith(".csv.gz", StringComparison.Ordinal)
+            ? "key,size_bytes,cost\n" + string.Concat(Enumerable.Range(0, 20_000).Select(i => $"k{i * 7919 % 5003},{100 + (i % 37)},{i % 101}\n"))
+            : string.Concat(Enumerable.Range(0, 20_000).Select(i => $"{i * 7919 % 5003}\n"));
+        var whole = Gzip(System.Text.Encoding.ASCII.GetBytes(text));
+        var path = WriteBytes(name, whole.AsSpan(0, whole.Length / divisor).ToArray());
+        var capacity = name.EndsWith(".csv.gz", StringComparison.Ordinal) ? new[] { "--capacity", "1MiB" } : ["--capacity-items", "100"];
+
+        CliRunner.AssertUsageError("truncated", ["cache", "replay", path, .. capacity, "--json"]);
+    }
+
+    [Fact]
+    public void BrokenGzipFiles_AreReportedAsSuch()
+    {
+        var whole = Gzip("1\n2\n3\n"u8.ToArray());
+        CliRunner.AssertUsageError("truncated", "cache", "replay", WriteBytes("header-only.trace.gz", whole.AsSpan(0, 10).ToArray()), "--capacity-items", "10", "--json");
+        CliRunner.AssertUsageError("empty", "cache", "replay", WriteBytes("empty.trace.gz", []), "--capacity-items", "10", "--json");
+        CliRunner.AssertUsageError("not gzip", "cache", "replay", Write("plain.csv.gz", "key,size_bytes,cost\na,1,1\n"), "--capacity", "1MiB", "--json");
+        byte[] garbage = [0x1F, 0x8B, 0x08, 0, 0, 0, 0, 0, 0, 3, .. "garbage garbage garbage"u8];
+        CliRunner.AssertUsageError("not valid gzip", "cache", "replay", WriteBytes("garbage.csv.gz", garbage), "--capacity", "1MiB", "--json");
+    }
+
+    [Theory]
+    [InlineData("keys.trace.1", "gzip")] // a gzip that lost its .gz (the int32 fallback would replay its bytes as keys)
+    [InlineData("orm-keys.bin", "gzip")] // named as an int32 trace
+    [InlineData("keys.tgz", "gzip")]
+    [InlineData("keys.xz", "xz")]
+    [InlineData("keys.zst", "zstd")]
+    [InlineData("keys.bz2", "bzip2")]
+    [InlineData("keys.zip", "zip")]
+    public void ACompressedTraceWithoutGz_IsRefusedByItsSignature(string name, string kind)
+    {
+        byte[] content = kind switch
+        {
+            "gzip" => Gzip("1\n2\n3\n4\n"u8.ToArray()),
+            "xz" => [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00, 0, 0, 0, 0, 0, 0],
+            "zstd" => [0x28, 0xB5, 0x2F, 0xFD, 0, 0, 0, 0],
+            "bzip2" => [.. "BZh91AY&SY"u8, 0, 0],
+            _ => [0x50, 0x4B, 0x03, 0x04, 0, 0, 0, 0],
+        };
+
+        CliRunner.AssertUsageError($"{kind}-compressed", "cache", "replay", WriteBytes(name, content), "--capacity-items", "10", "--json");
+    }
+
+    [Theory]
+    [InlineData("1e400")] // parses as +Infinity
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    [InlineData("NaN")]
+    public void ANonFiniteCost_IsABadLine(string cost)
+    {
+        var csv = Write("costs.csv", $"key,size_bytes,cost\na,100,5\nb,100,{cost}\na,100,5\n");
+        CliRunner.AssertUsageError($"line 3 'b,100,{cost}'", "cache", "replay", csv, "--capacity", "1MiB", "--json");
+
+        var penalties = Write("gcc-penalties.trace", $"l 0x10 1 1 5\nl 0x20 1 1 {cost}\n");
+        CliRunner.AssertUsageError($"line 2 'l 0x20 1 1 {cost}'", "cache", "replay", penalties, "--capacity-items", "10", "--json");
+    }
+
+    [Fact]
+    public void CostsThatAddUpBeyondADouble_AreRefused_NamingTheLine()
+    {
+        var path = Write("big-costs.csv", "key,size_bytes,cost\na,100,1e308\nb,100,1e308\na,100,1e308\n");
+        CliRunner.AssertUsageError("line 3", "cache", "replay", path, "--capacity", "1MiB", "--json");
+        CliRunner.AssertUsageError("add up to more than", "cache", "replay", path, "--capacity", "1MiB", "--json");
+    }
+
+    [Fact]
+    public void AByteCapacityThatMakesMoreItemsThanTheCap_IsRefused_NamingTheDerivedCount()
+    {
+        // A mean object of 2 bytes: 400 MiB would give the item-bounded peers 209,715,200 items, more than the
+        // 100,000,000 --capacity-items accepts (and ConcurrentLfu would size its structures for them).
+        var path = Write("tiny-objects.csv", "key,size_bytes,cost\na,2,5\nb,2,5\na,2,5\n");
+        CliRunner.AssertUsageError("209,715,200 items", "cache", "replay", path, "--capacity", "400MiB", "--json");
+        CliRunner.AssertUsageError("--capacity 200000000", "cache", "replay", path, "--capacity", "400MiB", "--policy", "lru", "--json");
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var zip = new GZipStream(output, CompressionLevel.Fastest))
+        {
+            zip.Write(data);
+        }
+
+        return output.ToArray();
+    }
+
+    private string WriteBytes(string name, byte[] content)
+    {
+        var path = Path.Combine(_directory, name);
+        File.WriteAllBytes(path, content);
+        return path;
+    }
 
     private string Write(string name, string text)
     {

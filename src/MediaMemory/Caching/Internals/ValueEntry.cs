@@ -23,6 +23,19 @@ internal abstract class ValueEntry<TValue> : CacheEntry
 
     public AllocationToken Token { get; set; }
 
+    /// <summary>
+    /// True when the value belongs to another entry: the same object was stored again under the key, so the
+    /// entry it replaced (or the new entry, when the store was refused) must not dispose it when it goes.
+    /// Set under the cache's lock before the entry is marked removed; read by whoever releases it.
+    /// </summary>
+    public bool ValueHeldElsewhere
+    {
+        get => Volatile.Read(ref _valueHeldElsewhere);
+        set => Volatile.Write(ref _valueHeldElsewhere, value);
+    }
+
+    private bool _valueHeldElsewhere;
+
     /// <summary>Adds a pin unless the entry was removed.</summary>
     public bool TryPin()
     {
@@ -80,9 +93,10 @@ internal abstract class ValueEntry<TValue> : CacheEntry
         DisposeValue();
     }
 
+    /// <summary>Disposes the value if it is <see cref="IDisposable"/>, unless <see cref="ValueHeldElsewhere"/>.</summary>
     public void DisposeValue()
     {
-        if (Value is IDisposable disposable)
+        if (!ValueHeldElsewhere && Value is IDisposable disposable)
         {
             disposable.Dispose();
         }
