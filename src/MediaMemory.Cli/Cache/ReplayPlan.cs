@@ -8,13 +8,16 @@ namespace MediaMemory.Cli.Cache;
 /// <see cref="PeerItems"/>: the item count given, or for a byte capacity the number of objects of the
 /// trace's mean size that fit in it. For traces without sizes every object is 1 unit, so bytes and
 /// items are the same number. Item capacities are at least <see cref="MinItems"/>, the smallest
-/// BitFaster's caches accept (hot, warm and cold queues of one item each), and at most
+/// BitFaster's caches work with, and at most
 /// <see cref="MaxItems"/>, given or derived: a byte capacity that makes more is refused, naming the count.
 /// </summary>
 internal sealed record ReplayPlan(long? CapacityBytes, int PeerItems)
 {
-    /// <summary>The smallest item capacity.</summary>
-    public const int MinItems = 3;
+    /// <summary>The smallest item capacity: 5. BitFaster.Caching 2.6.1's <c>ConcurrentLfu</c> throws
+    /// <c>NullReferenceException</c> on its first insert with a capacity of 3 or 4 (measured: gli at 3 and 4,
+    /// and media-session-a at 64 MiB, whose mean object makes 3; 5 and more work); its <c>ConcurrentLru</c>
+    /// needs 3 (hot, warm and cold queues of one item each).</summary>
+    public const int MinItems = 5;
 
     /// <summary>The largest item capacity, given (<c>--capacity-items</c>) or derived from <c>--capacity</c>
     /// (arbitrary: well above any trace's distinct keys here, orm-busy's 76,349 the most, and low enough that

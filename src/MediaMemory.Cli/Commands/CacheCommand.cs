@@ -23,7 +23,7 @@ internal static class CacheCommand
         var json = CommonOptions.Json();
         var file = new Argument<FileInfo>("TRACE") { Description = "A trace: media CSV (key,size_bytes,cost), LIRS keys, cache2k int32, 'time id size' or 'l|s ADDR … miss' (.gz read as gzip, checked for truncation; other compressed files are refused)." };
         var capacity = CommonOptions.Size("--capacity", "Capacity in bytes (traces with sizes).");
-        var items = CommonOptions.Integer("--capacity-items", "Capacity in items (traces without sizes), 3…100,000,000.", 0);
+        var items = CommonOptions.Integer("--capacity-items", $"Capacity in items (traces without sizes), {ReplayPlan.MinItems}…{ReplayPlan.MaxItems:N0}.", 0, min: ReplayPlan.MinItems, max: ReplayPlan.MaxItems);
         var policy = new Option<string>("--policy") { Description = $"One policy or 'all' (default): {string.Join(", ", ReplayPolicies.Names)}.", DefaultValueFactory = _ => "all" };
         var command = new Command("replay", "Replay a cache trace through the library's eviction policies and BitFaster.Caching, MemoryCache and (unit-size traces) Belady's optimum; hit, byte-hit and cost-saved ratios.")
         {
@@ -41,7 +41,9 @@ internal static class CacheCommand
     {
         if (!file.Exists)
         {
-            throw new UsageException($"TRACE: {file.FullName} does not exist");
+            throw new UsageException(Directory.Exists(file.FullName)
+                ? $"TRACE: {file.FullName} is a directory, not a file; give the path of a trace"
+                : $"TRACE: {file.FullName} does not exist");
         }
 
         if (capacity is not null && items != 0)
@@ -72,6 +74,11 @@ internal static class CacheCommand
         catch (InvalidDataException ex)
         {
             throw new UsageException(ex.Message);
+        }
+
+        if (trace.HasSizes && string.Equals(policy, "belady", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UsageException($"--policy belady: {trace.Name} has object sizes, and Belady's MIN is the optimum for objects of one size only; run it on a trace without sizes");
         }
 
         var plan = ReplayPlan.For(trace, capacity?.Bytes, items == 0 ? null : items);

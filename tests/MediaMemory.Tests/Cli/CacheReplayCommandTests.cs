@@ -39,7 +39,7 @@ public sealed class CacheReplayCommandTests : IDisposable
         var json = CliRunner.RunJson("cache", "replay", path, "--capacity", "400", "--policy", "all", "--json");
 
         Assert.Equal(400, json.GetProperty("capacity_bytes").GetInt64());
-        Assert.Equal(3, json.GetProperty("item_peers_capacity_items").GetInt32()); // 400 B at a mean of 166.7 B is 2, raised to BitFaster's minimum
+        Assert.Equal(5, json.GetProperty("item_peers_capacity_items").GetInt32()); // 400 B at a mean of 166.7 B is 2, raised to the minimum
         var results = json.GetProperty("results").EnumerateArray().ToList();
         Assert.DoesNotContain(results, r => r.GetProperty("policy").GetString() == "belady");
 
@@ -53,34 +53,35 @@ public sealed class CacheReplayCommandTests : IDisposable
     [Fact]
     public void HeldBytes_AreSampledPerCache_AndShowAnItemBoundedPeerHoldingMoreThanTheCapacity()
     {
-        // Three 300-byte objects and nine of 10 bytes: a mean of 82.5 bytes, so 400 bytes make 4 items for the
-        // item-bounded peers, and 4 items can be 910 bytes.
+        // Three 300-byte objects and nine of 10 bytes: a mean of 82.5 bytes, so 500 bytes make 6 items for the
+        // item-bounded peers, and 6 items can be 930 bytes.
         var rows = string.Concat(Enumerable.Repeat("big1,300,1\nbig2,300,1\nbig3,300,1\n", 2))
             + string.Concat(Enumerable.Range(1, 9).Select(i => $"s{i},10,1\n"));
         var path = Write("held.csv", "key,size_bytes,cost\n" + rows);
-        var json = CliRunner.RunJson("cache", "replay", path, "--capacity", "400", "--json");
-        Assert.Equal(4, json.GetProperty("item_peers_capacity_items").GetInt32());
+        var json = CliRunner.RunJson("cache", "replay", path, "--capacity", "500", "--json");
+        Assert.Equal(6, json.GetProperty("item_peers_capacity_items").GetInt32());
         var results = json.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("policy").GetString()!);
 
-        // Sampled before each of the 15 requests (fewer than Replayer.Samples). LRU in 400 bytes holds one
+        // Sampled before each of the 15 requests (fewer than Replayer.Samples). LRU in 500 bytes holds one
         // large object from the second request on, then adds the small ones: 0, 300 × 6, 310 … 380.
         Assert.Equal(4560.0 / 15, results["lru"].GetProperty("mean_held_bytes").GetDouble(), 0);
         Assert.Equal(380, results["lru"].GetProperty("peak_held_bytes").GetInt64());
         Assert.All(results.Values.Where(r => !r.GetProperty("policy").GetString()!.StartsWith("bitfaster", StringComparison.Ordinal)),
-            r => Assert.InRange(r.GetProperty("peak_held_bytes").GetInt64(), 1, 400));
+            r => Assert.InRange(r.GetProperty("peak_held_bytes").GetInt64(), 1, 500));
 
-        // ConcurrentLfu takes the three large objects and the first small one before it must evict: 910 bytes.
-        Assert.Equal(910, results["bitfaster-lfu"].GetProperty("peak_held_bytes").GetInt64());
+        // ConcurrentLfu takes the three large objects and the first three small ones before it must evict: 930 bytes.
+        Assert.Equal(930, results["bitfaster-lfu"].GetProperty("peak_held_bytes").GetInt64());
     }
 
     [Fact]
     public void UnitSizeTraces_ReportHeldItems()
     {
-        var path = Write("held.trace", "1\n2\n3\n4\n1\n");
-        var json = CliRunner.RunJson("cache", "replay", path, "--capacity-items", "3", "--policy", "belady", "--json");
+        // Sampled before each request: 0 … 5 items, and 5 again once 6 has replaced one (JSON rounds the mean).
+        var path = Write("held.trace", "1\n2\n3\n4\n5\n6\n1\n");
+        var json = CliRunner.RunJson("cache", "replay", path, "--capacity-items", "5", "--policy", "belady", "--json");
         var result = Assert.Single(json.GetProperty("results").EnumerateArray());
-        Assert.Equal(3, result.GetProperty("peak_held_items").GetInt64());
-        Assert.Equal((0 + 1 + 2 + 3 + 3) / 5.0, result.GetProperty("mean_held_items").GetDouble(), 0);
+        Assert.Equal(5, result.GetProperty("peak_held_items").GetInt64());
+        Assert.Equal(Math.Round((0 + 1 + 2 + 3 + 4 + 5 + 5) / 7.0), result.GetProperty("mean_held_items").GetDouble());
         Assert.False(result.TryGetProperty("peak_held_bytes", out _));
     }
 
@@ -98,12 +99,12 @@ public sealed class CacheReplayCommandTests : IDisposable
     [Fact]
     public void OnePolicy_RunsOnlyThatOne()
     {
-        // With 3 slots, MIN keeps 1 and 2 past 3 and 4 (needed later than 1 and 2): hits on 1, 2, 1.
-        var path = Write("keys.trace", "1\n2\n*\n3\n1\n4\n2\n1\n");
-        var json = CliRunner.RunJson("cache", "replay", path, "--capacity-items", "3", "--policy", "belady", "--json");
+        // With 5 slots, MIN keeps 1 and 2 past 3 … 7 (never needed again): hits on 1, 2, 1.
+        var path = Write("keys.trace", "1\n2\n*\n3\n4\n5\n6\n1\n7\n2\n1\n");
+        var json = CliRunner.RunJson("cache", "replay", path, "--capacity-items", "5", "--policy", "belady", "--json");
         var result = Assert.Single(json.GetProperty("results").EnumerateArray());
         Assert.Equal("belady", result.GetProperty("policy").GetString());
-        Assert.Equal(3.0 / 7, result.GetProperty("hit_ratio").GetDouble(), 5);
+        Assert.Equal(3.0 / 10, result.GetProperty("hit_ratio").GetDouble(), 5);
     }
 
     [Fact]
@@ -119,7 +120,7 @@ public sealed class CacheReplayCommandTests : IDisposable
             }
         }
 
-        var json = CliRunner.RunJson("cache", "replay", gz, "--capacity-items", "4", "--policy", "lru", "--json");
+        var json = CliRunner.RunJson("cache", "replay", gz, "--capacity-items", "5", "--policy", "lru", "--json");
         Assert.Equal("BinaryInt32", json.GetProperty("format").GetString());
         Assert.Equal(0.5, json.GetProperty("results")[0].GetProperty("hit_ratio").GetDouble(), 5);
     }
@@ -138,6 +139,23 @@ public sealed class CacheReplayCommandTests : IDisposable
         CliRunner.AssertUsageError("line 3 'b,-5,1'", "cache", "replay", Write("bad.csv", "key,size_bytes,cost\na,1,1\nb,-5,1\n"), "--capacity", "1MiB", "--json");
         CliRunner.AssertUsageError("unknown trace format", "cache", "replay", Write("mystery.dat", "hello world, this is not a trace at all\n"), "--capacity-items", "10", "--json");
         CliRunner.AssertUsageError("holds no requests", "cache", "replay", Write("empty.csv", "key,size_bytes,cost\n"), "--capacity", "1MiB", "--json");
+        CliRunner.AssertUsageError("is a directory, not a file", "cache", "replay", _directory, "--capacity-items", "10", "--json");
+        CliRunner.AssertUsageError("Belady's MIN is the optimum for objects of one size only", "cache", "replay", sized, "--capacity", "1MiB", "--policy", "belady", "--json");
+        CliRunner.AssertUsageError("out of range; use 5…", "cache", "replay", keys, "--capacity-items", "0", "--json");
+        CliRunner.AssertUsageError("out of range; use 5…", "cache", "replay", keys, "--capacity-items", "99999999999", "--json");
+    }
+
+    [Theory]
+    [InlineData("--capacity-items", "5")] // ConcurrentLfu 2.6.1 threw NullReferenceException at 3 and 4 (exit 1)
+    [InlineData("--capacity", "64MiB")] // a byte capacity whose item count is below 5 is raised to 5
+    public void TheSmallestCapacities_RunEveryPolicy(string option, string value)
+    {
+        var trace = option == "--capacity"
+            ? SharedData.Files("traces", "media-session-a.csv.gz").Single()
+            : SharedData.Files("traces", "gli.trace.gz").Single();
+        var json = CliRunner.RunJson("cache", "replay", trace, option, value, "--json");
+        Assert.Contains(json.GetProperty("results").EnumerateArray(), r => r.GetProperty("policy").GetString() == "bitfaster-lfu");
+        Assert.Equal(5, json.TryGetProperty("capacity_items", out var items) ? items.GetInt32() : json.GetProperty("item_peers_capacity_items").GetInt32());
     }
 
     [Theory]
