@@ -18,6 +18,7 @@ public abstract class SignalSource<TState> : ISignalSource<TState>
     private string _lastReading = string.Empty;
     private SourceAvailability _availability = SourceAvailability.NotStarted;
     private bool _started;
+    private bool _starting; // inside OnStart, under _lifecycle (so only its own thread can see it true)
     private bool _disposed;
 
     /// <summary>Creates the source.</summary>
@@ -113,6 +114,7 @@ public abstract class SignalSource<TState> : ISignalSource<TState>
                 }
 
                 _started = true;
+                _starting = true;
             }
 
             SourceAvailability availability;
@@ -129,9 +131,20 @@ public abstract class SignalSource<TState> : ISignalSource<TState>
                 }
             }
 
+            bool disposedMeanwhile;
             lock (_gate)
             {
-                _availability = availability;
+                _starting = false;
+                disposedMeanwhile = _disposed;
+                _availability = disposedMeanwhile ? SourceAvailability.Unavailable("stopped: disposed while starting") : availability;
+            }
+
+            if (disposedMeanwhile)
+            {
+                // Disposed from inside OnStart, on this thread (a subscriber told of the first reading disposed
+                // the coordinator): the stop was left until OnStart had opened everything, or it would have
+                // missed what OnStart opened after it (a poll thread on closed descriptors, say).
+                OnStop();
             }
         }
     }
@@ -172,7 +185,7 @@ public abstract class SignalSource<TState> : ISignalSource<TState>
                 }
 
                 _disposed = true;
-                stop = _started;
+                stop = _started && !_starting; // inside OnStart (re-entered on its thread): Start stops when it returns
                 _availability = _availability.IsAvailable ? SourceAvailability.Unavailable("stopped") : _availability;
             }
 

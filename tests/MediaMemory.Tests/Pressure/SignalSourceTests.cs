@@ -46,6 +46,36 @@ public sealed class SignalSourceTests
     }
 
     [Fact]
+    public void DisposedByASubscriberDuringStart_StopsOnceStartHasOpenedEverything()
+    {
+        // A source reports its first reading inside OnStart; a subscriber told of it may dispose the coordinator
+        // and so the source. The stop used to run there and then, before OnStart went on to open the rest (the
+        // cgroup source's poll thread: it then ran on closed descriptors at 100 % CPU, never stopped).
+        ManualSource? source = null;
+        var stopsInsideStart = -1;
+        source = new ManualSource
+        {
+            StartBehaviour = () =>
+            {
+                source!.Set(PressureLevel.Warning, "first reading");
+                stopsInsideStart = source.StopCalls; // what OnStart would open next is not open yet
+                return SourceAvailability.Available("opened");
+            },
+        };
+        source.Changed += (_, _) => source.Dispose();
+
+        source.Start();
+
+        Assert.Equal(0, stopsInsideStart);
+        Assert.Equal(1, source.StopCalls);
+        Assert.Throws<ObjectDisposedException>(source.Start);
+        Assert.False(source.Availability.IsAvailable, source.Availability.Detail);
+        Assert.StartsWith("stopped", source.Availability.Detail, StringComparison.Ordinal);
+        source.Dispose();
+        Assert.Equal(1, source.StopCalls);
+    }
+
+    [Fact]
     public void Start_ThatFailsWithAProgrammingError_Throws()
     {
         using var source = new ManualSource { StartBehaviour = () => throw new ArgumentNullException("bug") };

@@ -38,7 +38,8 @@ public sealed class CgroupMemorySourceOptions
 
     /// <summary>How long a kernel event's level holds before the level returns to what usage says (events say that
     /// pressure began, never that it ended). Default 1 s (arbitrary: longer than a reclaim burst, shorter than a
-    /// response's effect); 0 to 1 minute.</summary>
+    /// response's effect); more than 0, at most 1 minute (a hold of 0 would end before the event's level was
+    /// ever reported).</summary>
     public TimeSpan EventHold { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How cgroup v1 pressure notifications propagate. Default <see cref="CgroupPressureMode.Default"/>.</summary>
@@ -72,9 +73,9 @@ public sealed class CgroupMemorySourceOptions
             throw Invalid(nameof(CriticalUsagePercent), CriticalUsagePercent, "must be at most 100");
         }
 
-        if (EventHold < TimeSpan.Zero || EventHold > TimeSpan.FromMinutes(1))
+        if (EventHold <= TimeSpan.Zero || EventHold > TimeSpan.FromMinutes(1))
         {
-            throw Invalid(nameof(EventHold), EventHold, "must be from 0 to 1 minute");
+            throw Invalid(nameof(EventHold), EventHold, "must be more than 0 and at most 1 minute");
         }
 
         if (!Enum.IsDefined(V1Mode))

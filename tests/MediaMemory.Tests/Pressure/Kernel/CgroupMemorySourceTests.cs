@@ -206,6 +206,52 @@ public sealed class CgroupMemorySourceTests : IDisposable
         Assert.Equal(PressureLevel.Normal, source.Current);
     }
 
+    [Fact]
+    public void NoLimit_WhenTheHoldsTimerFiresEarly_ItIsArmedAgain_AndTheHoldStillEnds()
+    {
+        // System timers fire a few ms early at times (coarser clock). The one-shot timer used to end the hold
+        // once, found it not over yet, and the level stayed up until the next kernel event.
+        WriteV2(usageBytes: 1000, limit: "max");
+        using var source = new CgroupMemorySource(
+            new CgroupMemorySourceOptions { CgroupDirectory = _directory, Version = CgroupVersion.V2 }, new EarlyTimers(_time));
+        using var changed = new SemaphoreSlim(0);
+        source.Changed += (_, _) => changed.Release();
+        source.Start();
+
+        RewriteEventsInPlace(EventsBefore.Replace("high 10", "high 11", StringComparison.Ordinal));
+        Assert.True(changed.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken), "no change after 'high' grew");
+        Assert.Equal(PressureLevel.Warning, source.Current);
+
+        _time.Advance(TimeSpan.FromMilliseconds(950)); // the timer fired at 900 ms, inside the hold
+        Assert.Equal(PressureLevel.Warning, source.Current);
+        _time.Advance(TimeSpan.FromMilliseconds(60)); // past the hold's end: a timer armed again has ended it
+        Assert.Equal(PressureLevel.Normal, source.Current);
+    }
+
+    /// <summary>A fake clock whose timers fire at 90 % of their due time, as a coarse system timer may.</summary>
+    private sealed class EarlyTimers(FakeTimeProvider time) : TimeProvider
+    {
+        public override long TimestampFrequency => time.TimestampFrequency;
+
+        public override long GetTimestamp() => time.GetTimestamp();
+
+        public override DateTimeOffset GetUtcNow() => time.GetUtcNow();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            new EarlyTimer(time.CreateTimer(callback, state, Early(dueTime), period));
+
+        private static TimeSpan Early(TimeSpan dueTime) => dueTime == Timeout.InfiniteTimeSpan ? dueTime : dueTime * 0.9;
+
+        private sealed class EarlyTimer(ITimer inner) : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => inner.Change(Early(dueTime), period);
+
+            public void Dispose() => inner.Dispose();
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
+    }
+
     [Theory]
     [InlineData("memory.current", "lots\n", "holds \"lots\", not a number of bytes")]
     [InlineData("memory.max", "-1\n", "not a number of bytes or 'max'")]

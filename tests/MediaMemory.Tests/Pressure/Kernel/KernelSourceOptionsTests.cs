@@ -77,6 +77,7 @@ public sealed class KernelSourceOptionsTests
         { new() { WarningUsagePercent = double.NaN }, nameof(CgroupMemorySourceOptions.WarningUsagePercent) },
         { new() { CriticalUsagePercent = 101 }, nameof(CgroupMemorySourceOptions.CriticalUsagePercent) },
         { new() { EventHold = TimeSpan.FromSeconds(-1) }, nameof(CgroupMemorySourceOptions.EventHold) },
+        { new() { EventHold = TimeSpan.Zero }, nameof(CgroupMemorySourceOptions.EventHold) }, // every event would be invisible
         { new() { V1Mode = (CgroupPressureMode)7 }, nameof(CgroupMemorySourceOptions.V1Mode) },
         { new() { UseEvents = false, UseUsage = false }, nameof(CgroupMemorySourceOptions.UseUsage) },
     };
