@@ -53,6 +53,13 @@ public sealed partial class ResourceCache<TKey, TValue>
         // refused store keeps the key's old value.
         if (_map.TryGetValue(entry.Key, out var old))
         {
+            if (old.IsPinned && SameValue(old, entry))
+            {
+                // The object is in use through the old entry's lease. Replaced, the old entry would leave it to
+                // the new one, which would dispose it when it left the cache, under that open lease.
+                return StoreOutcome.SameValuePinned;
+            }
+
             admit = false;
         }
 
@@ -78,6 +85,9 @@ public sealed partial class ResourceCache<TKey, TValue>
             }
         }
 
+        // Accepted race: another holder may reserve between the checks above and this reservation; a refusal
+        // here comes after the key's old entry and the victims already left (the one case where a refused
+        // store still costs the cache something).
         if (!_budget.TryReserve(entry.SizeBytes, AllocationCategory.CacheTextures, Priority.Low, out var token))
         {
             return StoreOutcome.BudgetRefused;
@@ -188,6 +198,34 @@ public sealed partial class ResourceCache<TKey, TValue>
                 }
 
                 admit = false; // decided once: a retry after a victim got pinned does not ask again
+
+                // Commit in two steps. First mark every victim removed: a pin (taken without the lock) may have
+                // landed since the check, and then that victim stays, the ones marked so far are unmarked (no
+                // pin can land on a marked entry, so they are as they were), and the victims are chosen again
+                // with the old entry still in place: nothing leaves for a store that may yet be refused.
+                var pinned = -1;
+                for (var i = 0; i < victims.Count && pinned < 0; i++)
+                {
+                    if (!victims[i].TryMarkEvicted())
+                    {
+                        pinned = i;
+                    }
+                }
+
+                if (pinned >= 0)
+                {
+                    for (var i = 0; i < pinned; i++)
+                    {
+                        victims[i].UnmarkEvicted();
+                    }
+
+                    skipped.Add(victims[pinned]);
+                    victims.RemoveAt(pinned);
+                    PutBackLocked(victims); // they may be taken again on the next pass
+                    continue;
+                }
+
+                // Then nothing can fail any more: the old entry is replaced and the victims leave.
                 if (old is not null)
                 {
                     // Set again with the same object: the new entry owns it now; the old one releases only its bytes.
@@ -197,31 +235,13 @@ public sealed partial class ResourceCache<TKey, TValue>
                     oldTaken = false;
                 }
 
-                if (victims.Count == 0)
-                {
-                    return StoreOutcome.Stored;
-                }
-
-                // Commit. A victim pinned since it was checked stays (put back below); then look again.
-                var short_ = false;
                 foreach (var victim in victims)
                 {
-                    if (victim.TryMarkEvicted())
-                    {
-                        EvictedLocked(victim, CacheRemovalReason.Evicted, released);
-                    }
-                    else
-                    {
-                        skipped.Add(victim);
-                        short_ = true;
-                    }
+                    EvictedLocked(victim, CacheRemovalReason.Evicted, released);
                 }
 
                 victims.Clear();
-                if (!short_)
-                {
-                    return StoreOutcome.Stored;
-                }
+                return StoreOutcome.Stored;
             }
         }
         finally

@@ -178,7 +178,9 @@ public sealed partial class ResourceCache<TKey, TValue> : IMemoryReclaimer, IPre
     /// entries it would have evicted, pinned entries hold the room, or the budget refused the bytes — then
     /// the value is disposed at once and the key's old entry, if any, stays. Either way the cache owns the
     /// value from now on. Storing the object the key already holds again replaces the entry (its size and
-    /// cost) without disposing the object.
+    /// cost) without disposing the object; while that entry is pinned it is refused instead (false, the entry
+    /// and the object stay as they were), since the object would otherwise be disposed with the new entry
+    /// under the open lease.
     /// </summary>
     /// <param name="key">The key.</param>
     /// <param name="value">The value; the cache owns it after the call.</param>

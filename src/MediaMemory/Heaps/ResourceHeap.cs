@@ -37,8 +37,9 @@ public sealed partial class ResourceHeap : IDisposable
     // Not readonly: SpinLatch is a mutable struct and must never be copied. A spin lock released by a
     // store, like the budget's (see SpinLockScope): a Lock round trip costs ~23 ns here, and an allocate
     // + free pair takes the lock twice. Nothing slow runs under it on the allocate/free paths: blocks are
-    // reserved, mapped and unmapped outside it; only the rare doubling of the slot table or of a TLSF
-    // node array allocates under it (accepted: once per new high-water mark of live allocations).
+    // reserved, mapped and unmapped outside it; only the rare doubling of the slot table, of a TLSF
+    // node array or of the open-lease id set allocates under it (accepted: once per new high-water mark
+    // of live allocations or open leases).
     // Defragment holds it while it moves bytes; allocating threads wait meanwhile. Trim and Dispose hold
     // it only to take blocks out of the table.
     private SpinLatch _spin;

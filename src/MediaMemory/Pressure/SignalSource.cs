@@ -117,7 +117,7 @@ public abstract class SignalSource<TState> : ISignalSource<TState>
                 _starting = true;
             }
 
-            SourceAvailability availability;
+            SourceAvailability availability = SourceAvailability.Unavailable("start failed");
             try
             {
                 availability = OnStart();
@@ -130,21 +130,25 @@ public abstract class SignalSource<TState> : ISignalSource<TState>
                     PressureLog.SourceUnavailable(Logger, Name, availability.Detail);
                 }
             }
-
-            bool disposedMeanwhile;
-            lock (_gate)
+            finally
             {
-                _starting = false;
-                disposedMeanwhile = _disposed;
-                _availability = disposedMeanwhile ? SourceAvailability.Unavailable("stopped: disposed while starting") : availability;
-            }
+                // Also when OnStart throws another exception (which propagates): otherwise _starting stayed set
+                // and a later Dispose skipped OnStop, leaking whatever OnStart had opened before it threw.
+                bool disposedMeanwhile;
+                lock (_gate)
+                {
+                    _starting = false;
+                    disposedMeanwhile = _disposed;
+                    _availability = disposedMeanwhile ? SourceAvailability.Unavailable("stopped: disposed while starting") : availability;
+                }
 
-            if (disposedMeanwhile)
-            {
-                // Disposed from inside OnStart, on this thread (a subscriber told of the first reading disposed
-                // the coordinator): the stop was left until OnStart had opened everything, or it would have
-                // missed what OnStart opened after it (a poll thread on closed descriptors, say).
-                OnStop();
+                if (disposedMeanwhile)
+                {
+                    // Disposed from inside OnStart, on this thread (a subscriber told of the first reading disposed
+                    // the coordinator): the stop was left until OnStart had opened everything, or it would have
+                    // missed what OnStart opened after it (a poll thread on closed descriptors, say).
+                    OnStop();
+                }
             }
         }
     }

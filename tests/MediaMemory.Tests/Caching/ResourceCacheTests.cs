@@ -167,24 +167,27 @@ public sealed class ResourceCacheTests
     }
 
     [Fact]
-    public void SettingTheSameValueAgain_WhilePinned_KeepsItAliveAfterTheLease()
+    public void SettingTheSameValueAgain_WhilePinned_IsRefused_AndTheObjectLivesUntilItsLeaseAndItsEntryAreGone()
     {
+        // Replacing the pinned entry used to hand the object to the new entry, which disposed it when it left
+        // the cache (here: Remove) while the old entry's lease still returned it.
         var budget = new MemoryBudget(10_000);
         using var cache = NewCache(budget, capacity: 1000, policy: "lru");
         var value = new TrackedValue(1);
         Assert.True(cache.Set(1, value, 100, 10));
         Assert.True(cache.TryPin(1, out var lease));
 
-        Assert.True(cache.Set(1, value, 200, 10));
-        Assert.Equal(300, budget.GetUsedBytes(AllocationCategory.CacheTextures)); // the old reservation lives with the lease
-        lease.Dispose();
-
+        Assert.False(cache.Set(1, value, 200, 10));
         Assert.Equal(0, value.Disposals);
-        Assert.Equal(200, budget.GetUsedBytes(AllocationCategory.CacheTextures));
-        Assert.True(cache.TryGet(1, out var resident));
-        Assert.Same(value, resident);
-        Assert.Equal(200, cache.PurgeAll());
+        Assert.Equal((1, 100L), (cache.Count, cache.SizeBytes)); // the entry as it was
+        Assert.Equal(100, budget.GetUsedBytes(AllocationCategory.CacheTextures));
+
+        Assert.True(cache.Remove(1));
+        Assert.Equal(0, value.Disposals); // the lease is open
+        Assert.Same(value, lease.Value);
+        lease.Dispose();
         Assert.Equal(1, value.Disposals);
+        Assert.Equal(0, budget.GetUsedBytes(AllocationCategory.CacheTextures));
     }
 
     [Fact]

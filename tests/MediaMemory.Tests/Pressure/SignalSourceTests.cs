@@ -76,10 +76,15 @@ public sealed class SignalSourceTests
     }
 
     [Fact]
-    public void Start_ThatFailsWithAProgrammingError_Throws()
+    public void Start_ThatFailsWithAProgrammingError_Throws_AndDisposeStillStopsTheSource()
     {
-        using var source = new ManualSource { StartBehaviour = () => throw new ArgumentNullException("bug") };
+        var source = new ManualSource { StartBehaviour = () => throw new ArgumentNullException("bug") };
         Assert.Throws<ArgumentNullException>(source.Start);
+
+        // What OnStart opened before it threw is stopped (the start used to stay "in progress" for good, and
+        // Dispose then skipped the stop).
+        source.Dispose();
+        Assert.Equal(1, source.StopCalls);
     }
 
     [Fact]

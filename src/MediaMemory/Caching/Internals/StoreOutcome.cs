@@ -23,4 +23,7 @@ internal enum StoreOutcome
 
     /// <summary>The budget did not have the bytes, even with every entry the store could evict given back.</summary>
     BudgetRefused,
+
+    /// <summary>The object the key holds, stored again while a lease on it is open: refused, the entry stays.</summary>
+    SameValuePinned,
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MediaMemory.Budgeting;
 
 namespace MediaMemory.Caching.Internals;
@@ -67,6 +68,15 @@ internal abstract class ValueEntry<TValue> : CacheEntry
 
     /// <summary>Marks an unpinned entry removed; false if it is pinned (or already removed).</summary>
     public bool TryMarkEvicted() => Interlocked.CompareExchange(ref State, RemovedFlag, 0) == 0;
+
+    /// <summary>Undoes <see cref="TryMarkEvicted"/> for an entry the caller marked and has not accounted yet, under
+    /// the cache's lock: no pin can have landed meanwhile (a pin fails on a removed entry), so the state was exactly
+    /// the flag, and goes back to 0 (resident, unpinned).</summary>
+    public void UnmarkEvicted()
+    {
+        Debug.Assert(Volatile.Read(ref State) == RemovedFlag, "only an entry just marked, with no pin, is unmarked");
+        Volatile.Write(ref State, 0);
+    }
 
     /// <summary>Marks the entry removed whatever its pins; true if it had none (the caller must release it).</summary>
     public bool MarkRemoved()
