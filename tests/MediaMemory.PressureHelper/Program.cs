@@ -7,7 +7,10 @@ using MediaMemory.Pressure;
 // Usage: MediaMemory.PressureHelper CGROUP_DIR STEP_MIB MAX_MIB CACHE_MIB
 // Moves itself into CGROUP_DIR (a v1 or v2 memory cgroup with a limit), fills CACHE_MIB of page cache (reclaimable,
 // so the kernel has something to reclaim before it must kill), starts the kernel sources, then allocates and touches
-// STEP_MIB at a time until a kernel event source (cgroup events or PSI) reports Warning or Critical, or MAX_MIB.
+// STEP_MIB at a time until a kernel event source that watches this cgroup (cgroup events, or PSI when its file is the
+// cgroup's own) reports Warning or Critical, or MAX_MIB. PSI on cgroup v1 reads /proc/pressure/memory, the whole
+// machine's stalls: its signals are printed with "scope":"machine" and do not end the run, since anything else on a
+// shared machine can cause them (a CI host once reported full stalls before the helper had allocated 12 MiB).
 // Prints one JSON object a line on stdout: "start", then "signal" lines as they happen, then "done".
 if (args.Length != 4)
 {
@@ -74,16 +77,20 @@ int Run(FileStream keepCache)
         }
     }
 
+    var psi = new LinuxPsiSource();
     IPressureSource[] sources =
     [
         new CgroupMemorySource(new CgroupMemorySourceOptions { UseUsage = false }),
-        new LinuxPsiSource(),
+        psi,
         new CgroupMemorySource(new CgroupMemorySourceOptions { UseEvents = false }),
     ];
     string[] parts = ["events", "psi", "usage"];
+    // The PSI source picks its file when it starts, before it can report anything.
+    string Scope(int i) => i == 1 && psi.PressureFilePath == LinuxPsiSource.SystemPressureFile ? "machine" : "cgroup";
     for (var i = 0; i < sources.Length; i++)
     {
         var part = parts[i];
+        var index = i;
         sources[i].Changed += (_, e) =>
         {
             Print(new
@@ -91,13 +98,14 @@ int Run(FileStream keepCache)
                 kind = "signal",
                 source = e.Source,
                 part,
+                scope = Scope(index),
                 level = e.Current.ToString(),
                 reading = e.Reading,
                 ms_since_start = Stopwatch.GetElapsedTime(start, e.Timestamp).TotalMilliseconds,
                 ms_since_step = Stopwatch.GetElapsedTime(Volatile.Read(ref stepStarted), e.Timestamp).TotalMilliseconds,
                 allocated_bytes = Volatile.Read(ref allocated),
             });
-            if (part != "usage" && e.Current > PressureLevel.Normal)
+            if (part != "usage" && Scope(index) == "cgroup" && e.Current > PressureLevel.Normal)
             {
                 kernelEventSeen.Set();
             }
@@ -105,7 +113,7 @@ int Run(FileStream keepCache)
         sources[i].Start();
     }
 
-    Print(new { kind = "start", sources = sources.Select((s, i) => new { s.Name, part = parts[i], available = s.Availability.IsAvailable, detail = s.Availability.Detail }) });
+    Print(new { kind = "start", sources = sources.Select((s, i) => new { s.Name, part = parts[i], scope = Scope(i), available = s.Availability.IsAvailable, detail = s.Availability.Detail }) });
     var blocks = new List<nint>();
     unsafe
     {

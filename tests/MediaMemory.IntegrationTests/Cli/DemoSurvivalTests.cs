@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MediaMemory.IntegrationTests.Infrastructure;
+using MediaMemory.Platform;
 
 namespace MediaMemory.IntegrationTests.Cli;
 
@@ -30,8 +31,22 @@ public sealed class DemoSurvivalTests
         Assert.True(peak <= budget, $"peak {peak} above budget {budget}");
         // Memory was given back, by the budget's reclaim for higher-priority requests or, when the
         // cgroup's usage crossed a threshold first, by the pressure responses (the cache empties itself).
-        var released = root.GetProperty("pressure_events").EnumerateArray().Sum(e => e.GetProperty("released_bytes").GetInt64());
-        Assert.True(root.GetProperty("reclaimed_bytes").GetInt64() + released > 0, $"nothing was ever given back: {result.Output}");
+        var events = root.GetProperty("pressure_events").EnumerateArray().ToList();
+        var released = events.Sum(e => e.GetProperty("released_bytes").GetInt64());
+        var givenBack = root.GetProperty("reclaimed_bytes").GetInt64() + released;
+        // On cgroup v1, PSI is the whole machine's: a stall elsewhere on a shared host can lower the budget before the
+        // session fills it, and then there is nothing to give back. The budget must still have bitten: it refused.
+        var machineWide = sandbox.Version == CgroupVersion.V1
+            && events.Any(e => e.GetProperty("source").GetString() == "psi" && e.GetProperty("level").GetString() != "normal");
+        if (machineWide)
+        {
+            Assert.True(givenBack + root.GetProperty("refusals").GetInt64() > 0, $"nothing was given back or refused: {result.Output}");
+        }
+        else
+        {
+            Assert.True(givenBack > 0, $"nothing was ever given back: {result.Output}");
+        }
+
         var rss = root.GetProperty("peak_rss_bytes").GetInt64();
         Assert.True(rss < limit, $"peak RSS {rss} reached the limit {limit}");
         Assert.True(sandbox.PeakUsageBytes() is not { } charged || charged <= limit, $"cgroup peak {sandbox.PeakUsageBytes()} above {limit}");
