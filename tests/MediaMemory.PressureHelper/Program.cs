@@ -64,6 +64,7 @@ int Run(FileStream keepCache)
 {
     var gate = new Lock();
     var stepStarted = Stopwatch.GetTimestamp();
+    var previousStepStarted = stepStarted;
     var allocated = 0L;
     var kernelEventSeen = new ManualResetEventSlim();
     var start = Stopwatch.GetTimestamp();
@@ -93,6 +94,14 @@ int Run(FileStream keepCache)
         var index = i;
         sources[i].Changed += (_, e) =>
         {
+            // The step the signal belongs to: the latest that began before its timestamp. A signal stamped at the end
+            // of one step's pause may be handled just after the next step began.
+            long stepStart;
+            lock (gate)
+            {
+                stepStart = stepStarted <= e.Timestamp ? stepStarted : previousStepStarted;
+            }
+
             Print(new
             {
                 kind = "signal",
@@ -102,7 +111,7 @@ int Run(FileStream keepCache)
                 level = e.Current.ToString(),
                 reading = e.Reading,
                 ms_since_start = Stopwatch.GetElapsedTime(start, e.Timestamp).TotalMilliseconds,
-                ms_since_step = Stopwatch.GetElapsedTime(Volatile.Read(ref stepStarted), e.Timestamp).TotalMilliseconds,
+                ms_since_step = Stopwatch.GetElapsedTime(stepStart, e.Timestamp).TotalMilliseconds,
                 allocated_bytes = Volatile.Read(ref allocated),
             });
             if (part != "usage" && Scope(index) == "cgroup" && e.Current > PressureLevel.Normal)
@@ -119,7 +128,11 @@ int Run(FileStream keepCache)
     {
         while (allocated + stepBytes <= maxBytes && !kernelEventSeen.IsSet)
         {
-            Volatile.Write(ref stepStarted, Stopwatch.GetTimestamp());
+            lock (gate)
+            {
+                previousStepStarted = stepStarted;
+                stepStarted = Stopwatch.GetTimestamp();
+            }
             var block = (byte*)NativeMemory.Alloc((nuint)stepBytes);
             for (long offset = 0; offset < stepBytes; offset += 4096)
             {
