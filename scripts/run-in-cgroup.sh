@@ -13,6 +13,8 @@
 # (v1: memory.max_usage_in_bytes, memory.failcnt, memory.oom_control oom_kill; v2: memory.peak,
 # memory.events max and oom_kill; some kernels leave failcnt at 0 even when the limit was hit,
 # as this project's CI machine does) and exits with the command's status (137 when it was OOM-killed).
+# With RUN_IN_CGROUP_TRACE=FILE it also writes the cgroup's usage while the command runs, one line
+# "SECONDS BYTES" about every 5 ms (scripts/usage-rises.awk reads it).
 set -euo pipefail
 
 usage() {
@@ -101,10 +103,33 @@ else
   [[ -w "$child/memory.swap.max" ]] && echo 0 > "$child/memory.swap.max"
 fi
 
+# The optional usage trace: a loop outside the cgroup that reads the usage file and waits with read's
+# timeout on a pipe nobody writes, so it forks nothing per sample.
+tracer=""
+if [[ -n "${RUN_IN_CGROUP_TRACE:-}" ]]; then
+  usage_file="$child/memory.usage_in_bytes"
+  [[ $version == 1 ]] || usage_file="$child/memory.current"
+  : > "$RUN_IN_CGROUP_TRACE"
+  (
+    exec {wait_fd}<> <(:)
+    start_us="${EPOCHREALTIME/[.,]/}"
+    while read -r bytes < "$usage_file" 2>/dev/null; do
+      elapsed_us=$(( ${EPOCHREALTIME/[.,]/} - start_us ))
+      printf '%d.%06d %s\n' $((elapsed_us / 1000000)) $((elapsed_us % 1000000)) "$bytes"
+      read -rt 0.005 -u "$wait_fd" _ || true
+    done
+  ) > "$RUN_IN_CGROUP_TRACE" &
+  tracer=$!
+fi
+
 # The command starts in a subshell that first moves itself into the cgroup, so it is inside from
 # its first instruction; our own shell stays outside to report and clean up.
 status=0
 ( echo "$BASHPID" > "$child/cgroup.procs" && exec "$@" ) || status=$?
+if [[ -n "$tracer" ]]; then
+  kill "$tracer" 2>/dev/null || true
+  wait "$tracer" 2>/dev/null || true
+fi
 
 if [[ $version == 1 ]]; then
   peak="$(cat "$child/memory.max_usage_in_bytes")"

@@ -15,6 +15,9 @@ internal static partial class PressureLog
     [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Pressure {Previous} -> {Level} from {Source} ({Reading})")]
     public static partial void LevelChanged(ILogger logger, PressureLevel previous, PressureLevel level, string source, string reading);
 
+    [LoggerMessage(EventId = 106, Level = LogLevel.Information, Message = "Pressure stays {Level}: every source is at {Lower} or below, but no lower level's budget would fit ({Reason})")]
+    public static partial void FallHeldBack(ILogger logger, PressureLevel level, PressureLevel lower, string reason);
+
     [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "Responder {Responder} threw at {Level}")]
     public static partial void ResponderFailed(ILogger logger, Exception exception, string responder, PressureLevel level);
 

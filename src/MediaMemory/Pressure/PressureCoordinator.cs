@@ -14,8 +14,11 @@ namespace MediaMemory.Pressure;
 /// <para>
 /// The combined level is the highest of the sources' levels. It rises at once; it falls only after
 /// every source has stayed below it for <see cref="PressureCoordinatorOptions.Hysteresis"/>, so a level
-/// that flickers does not make the app drop and rebuild its caches over and over. The thermal state is
-/// the worst of the thermal sources'; thermal Critical is low-power mode.
+/// that flickers does not make the app drop and rebuild its caches over and over. A fall raises the budget's
+/// limit, so it goes only as far as that limit fits: every <see cref="IMemoryFillSource"/> (the cgroup source)
+/// must say that use, grown by what the budget could take back, stays below the share at which it reports the
+/// level being left; otherwise the level falls less far, or stays and is checked again a hysteresis later.
+/// The thermal state is the worst of the thermal sources'; thermal Critical is low-power mode.
 /// </para>
 /// <para>
 /// Changes are handled one at a time, in arrival order, on the thread that reported them (a source's
@@ -384,11 +387,101 @@ public sealed class PressureCoordinator : IDisposable
             return;
         }
 
+        var target = FallTarget(highest, out var heldBack);
+        if (target >= _level)
+        {
+            // The budget of any lower level would not fit under the memory limit: stay, and look again after another
+            // hysteresis (the rest of the app may have let go of memory by then).
+            if (_logger is not null)
+            {
+                PressureLog.FallHeldBack(_logger, _level, highest, heldBack);
+            }
+
+            _lowerSince = _time.GetTimestamp();
+            _lowerCause = said;
+            _fallTimer.Change(_options.Hysteresis, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
         // The fall is decided now: latency counts from this decision, not from the source's signal 2 s ago.
         var source = said?.Source ?? top?.Name ?? "hysteresis";
         var reading = $"{said?.Reading ?? top?.LastReading ?? string.Empty} (every source below {_level} for {_options.Hysteresis.TotalMilliseconds:0} ms)".Trim();
+        if (target != highest)
+        {
+            reading += $"; only to {target}: {highest}'s budget would not fit ({heldBack})";
+            highest = target;
+        }
+
         var now = _time.GetTimestamp();
         Respond(highest, _thermal, new SignalChangedEventArgs<PressureLevel>(source, said?.Kind ?? top?.Kind ?? SignalKind.Runtime, _level, highest, reading, now, _time.GetUtcNow()));
+    }
+
+    /// <summary>
+    /// The lowest level from <paramref name="lowest"/> up to the current one whose budget limit fits: the budget could
+    /// grow from what it uses now to that level's limit, and every memory-fill source (a cgroup's usage against its
+    /// limit) must say use would still stay below the share at which it reports the current level. Otherwise the
+    /// budget would refill into the level just left (or past the limit: a 768 MiB cgroup holding 450 MiB outside the
+    /// budget cannot take the Normal budget of 384 MiB). Returns the current level when none fits;
+    /// <paramref name="heldBack"/> says why the first candidate did not.
+    /// </summary>
+    private PressureLevel FallTarget(PressureLevel lowest, out string heldBack)
+    {
+        heldBack = string.Empty;
+        if (_options.BudgetLimit is not { } limitFor)
+        {
+            return lowest;
+        }
+
+        IPressureSource[] sources;
+        lock (_gate)
+        {
+            sources = [.. _pressureSources];
+        }
+
+        for (var candidate = lowest; candidate < _level; candidate++)
+        {
+            var growth = limitFor(candidate, _thermal) - _budget.UsedBytes;
+            var fits = true;
+            foreach (var source in sources)
+            {
+                if (source is IMemoryFillSource fill && !WouldStayBelow(fill, growth, out var reading))
+                {
+                    fits = false;
+                    if (heldBack.Length == 0)
+                    {
+                        heldBack = $"{source.Name}: {reading}";
+                    }
+
+                    break;
+                }
+            }
+
+            if (fits)
+            {
+                return candidate;
+            }
+        }
+
+        return _level;
+    }
+
+    // A source that throws cannot tell: it holds nothing up (and is logged), as one that knows nothing.
+    private bool WouldStayBelow(IMemoryFillSource source, long growth, out string reading)
+    {
+        try
+        {
+            return source.WouldStayBelow(_level, growth, out reading);
+        }
+        catch (Exception ex)
+        {
+            if (_logger is not null)
+            {
+                PressureLog.CallbackFailed(_logger, ex, source.Name);
+            }
+
+            reading = string.Empty;
+            return true;
+        }
     }
 
     private void HandleHeat(SignalChangedEventArgs<ThermalState>? cause)

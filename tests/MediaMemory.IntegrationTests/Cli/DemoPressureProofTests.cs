@@ -43,6 +43,14 @@ public sealed class DemoPressureProofTests
         Assert.True(root.GetProperty("lowest_budget_bytes").GetInt64() < initial, "the budget limit was never lowered");
         Assert.All(kernel, e => Assert.True(e.GetProperty("source").GetString() is "psi" or "cgroup-v1" or "cgroup-v2", e.ToString()));
 
+        // Once the 450 MiB are taken (from 6 s of the 8 s loop, which starts after the coordinator), no budget fits
+        // beside them that is larger than the one in force: the budget is never raised again. (Before the coordinator
+        // checked what fits, it fell back to Normal's 384 MiB in most runs, and one CI run was OOM-killed.)
+        var late = events.Where(e => e.GetProperty("at_ms").GetDouble() >= 6000).ToList();
+        var before = events.LastOrDefault(e => e.GetProperty("at_ms").GetDouble() < 6000);
+        var limits = (before.ValueKind == JsonValueKind.Undefined ? [] : new[] { before }).Concat(late).Select(e => e.GetProperty("budget_bytes").GetInt64()).ToList();
+        Assert.True(limits.Zip(limits.Skip(1)).All(p => p.Second <= p.First), $"the budget was raised while the 450 MiB were held: {Describe(events)}");
+
         Assert.True(sandbox.PeakUsageBytes() is not { } peak || peak < Limit, $"cgroup peak {sandbox.PeakUsageBytes()} reached the limit {Limit}");
     }
 
@@ -61,5 +69,5 @@ public sealed class DemoPressureProofTests
     }
 
     private static string Describe(List<JsonElement> events) =>
-        events.Count == 0 ? "none" : string.Join("; ", events.Select(e => $"{e.GetProperty("source")} {e.GetProperty("level")} at {e.GetProperty("at_ms")} ms"));
+        events.Count == 0 ? "none" : string.Join("; ", events.Select(e => $"{e.GetProperty("source")} {e.GetProperty("level")} at {e.GetProperty("at_ms")} ms, budget {e.GetProperty("budget_bytes")}"));
 }

@@ -50,3 +50,20 @@ internal sealed class RecordingResponder(string name, PressureStage stage, List<
         OnRespond?.Invoke(response);
     }
 }
+
+/// <summary>A memory-fill source set by hand whose fit check throws: a third-party source with a defect.</summary>
+internal sealed class ThrowingFillSource(TimeProvider? time = null)
+    : SignalSource<PressureLevel>("throwing-fill", SignalKind.Kernel, time, null), IMemoryFillSource
+{
+    public int Calls { get; private set; }
+
+    public bool Set(PressureLevel level) => Report(level, "set by test");
+
+    public bool WouldStayBelow(PressureLevel level, long growthBytes, out string reading)
+    {
+        Calls++;
+        throw new InvalidOperationException("defect in a fill source");
+    }
+
+    protected override SourceAvailability OnStart() => SourceAvailability.Available("test");
+}

@@ -1,5 +1,6 @@
 using MediaMemory.Internals;
 using MediaMemory.Platform;
+using MediaMemory.Units;
 using Microsoft.Extensions.Logging;
 
 namespace MediaMemory.Pressure;
@@ -33,7 +34,7 @@ namespace MediaMemory.Pressure;
 /// needs the level reads <c>Current</c> when told of a change, as the coordinator does. A file that cannot be
 /// read after start (the cgroup was removed) marks the source unavailable.
 /// </remarks>
-public sealed class CgroupMemorySource : SignalSource<PressureLevel>, IPressureSource
+public sealed class CgroupMemorySource : SignalSource<PressureLevel>, IMemoryFillSource
 {
     private readonly CgroupMemorySourceOptions _options;
     private readonly string? _directory;
@@ -109,6 +110,47 @@ public sealed class CgroupMemorySource : SignalSource<PressureLevel>, IPressureS
         var availability = Open(options, version, directory, out var watch, out _);
         watch?.Dispose();
         return availability;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Reads usage and limit afresh (two small files). Compares with <see cref="CgroupMemorySourceOptions.WarningUsagePercent"/>
+    /// or <see cref="CgroupMemorySourceOptions.CriticalUsagePercent"/>; true without a usage part (events only) or a
+    /// limit, after stop, or when a file cannot be read.</remarks>
+    public bool WouldStayBelow(PressureLevel level, long growthBytes, out string reading)
+    {
+        reading = string.Empty;
+        var share = level switch
+        {
+            PressureLevel.Warning => _options.WarningUsagePercent,
+            PressureLevel.Critical => _options.CriticalUsagePercent,
+            _ => double.NaN,
+        };
+        if (double.IsNaN(share) || Volatile.Read(ref _usage) is not { } usage || !Availability.IsAvailable)
+        {
+            return true;
+        }
+
+        long used;
+        long? limit;
+        try
+        {
+            (used, limit) = usage.Read();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return true; // The timer's next read marks the source unavailable with the reason.
+        }
+
+        if (limit is not { } l || l <= 0)
+        {
+            return true;
+        }
+
+        var growth = Math.Max(0, growthBytes);
+        var percent = 100.0 * ((double)used + growth) / l;
+        reading = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"usage {100.0 * used / l:0.0} % + {ByteSize.Format(growth)} = {percent:0.0} % of {ByteSize.Format(l)}, {level} at {share} %");
+        return percent < share;
     }
 
     /// <inheritdoc />
