@@ -31,6 +31,18 @@ public sealed class GcMemoryLoadSourceGen2Tests
 
         Assert.True(source.Gen2Checks > before, $"gen-2 checks {source.Gen2Checks}, before {before}");
         Assert.True(await read.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken), "no read within 30 s of the gen-2 GC");
+
+        // A gen-2 GC that another test (or the runtime) caused between the start and the write above queued a check
+        // that may have read the old load and reported it after the new one: the source's documented race (checks
+        // are not serialised while observers run), which the next check corrects. Seen once in a full run: Normal.
+        // So another gen-2 GC, and its check, until the new load stands; a source that never reads again fails here.
+        for (var extra = 0; source.Current != PressureLevel.Critical && extra < 5; extra++)
+        {
+            GC.Collect(2);
+            GC.WaitForPendingFinalizers();
+            Assert.True(await read.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken), "no read within 30 s of another gen-2 GC");
+        }
+
         Assert.Equal(PressureLevel.Critical, source.Current);
         Assert.True(Volatile.Read(ref lastReadOnThreadPool), "the check after the gen-2 GC ran off the thread pool (on the finalizer thread?)");
         Assert.Equal("after each gen-2 GC", source.Availability.Detail[^"after each gen-2 GC".Length..]);
