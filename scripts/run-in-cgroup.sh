@@ -77,8 +77,19 @@ if ! mkdir "$child" 2>/dev/null; then
   exit 1
 fi
 
+tracer=""
+stop_tracer() {
+  if [[ -n "$tracer" ]]; then
+    kill "$tracer" 2>/dev/null || true
+    wait "$tracer" 2>/dev/null || true
+    tracer=""
+  fi
+}
+
 cleanup() {
-  # Move anything left back to the parent, then remove the cgroup (the kernel may need a moment).
+  # Stop the usage trace (also when we are interrupted), move anything left back to the parent, then
+  # remove the cgroup (the kernel may need a moment).
+  stop_tracer
   if [[ -f "$child/cgroup.procs" ]]; then
     while read -r pid; do
       [[ -n "$pid" ]] && echo "$pid" > "$parent/cgroup.procs" 2>/dev/null || true
@@ -104,17 +115,27 @@ else
 fi
 
 # The optional usage trace: a loop outside the cgroup that reads the usage file and waits with read's
-# timeout on a pipe nobody writes, so it forks nothing per sample.
-tracer=""
+# timeout on a pipe nobody writes, so it forks nothing per sample. EPOCHREALTIME (bash 5) is the wall
+# clock: a step backwards (NTP) is absorbed, so the times never go back.
 if [[ -n "${RUN_IN_CGROUP_TRACE:-}" ]]; then
+  if [[ -z "${EPOCHREALTIME:-}" ]]; then
+    echo "run-in-cgroup: RUN_IN_CGROUP_TRACE needs bash 5 or later (EPOCHREALTIME); this is bash $BASH_VERSION" >&2
+    exit 2
+  fi
   usage_file="$child/memory.usage_in_bytes"
   [[ $version == 1 ]] || usage_file="$child/memory.current"
   : > "$RUN_IN_CGROUP_TRACE"
   (
     exec {wait_fd}<> <(:)
     start_us="${EPOCHREALTIME/[.,]/}"
+    last_us=0
     while read -r bytes < "$usage_file" 2>/dev/null; do
       elapsed_us=$(( ${EPOCHREALTIME/[.,]/} - start_us ))
+      if (( elapsed_us < last_us )); then
+        start_us=$(( start_us - (last_us - elapsed_us) ))
+        elapsed_us=$last_us
+      fi
+      last_us=$elapsed_us
       printf '%d.%06d %s\n' $((elapsed_us / 1000000)) $((elapsed_us % 1000000)) "$bytes"
       read -rt 0.005 -u "$wait_fd" _ || true
     done
@@ -126,10 +147,7 @@ fi
 # its first instruction; our own shell stays outside to report and clean up.
 status=0
 ( echo "$BASHPID" > "$child/cgroup.procs" && exec "$@" ) || status=$?
-if [[ -n "$tracer" ]]; then
-  kill "$tracer" 2>/dev/null || true
-  wait "$tracer" 2>/dev/null || true
-fi
+stop_tracer
 
 if [[ $version == 1 ]]; then
   peak="$(cat "$child/memory.max_usage_in_bytes")"

@@ -17,7 +17,7 @@ namespace MediaMemory.Pressure;
 /// that flickers does not make the app drop and rebuild its caches over and over. A fall raises the budget's
 /// limit, so it goes only as far as that limit fits: every <see cref="IMemoryFillSource"/> (the cgroup source)
 /// must say that use, grown by what the budget could take back, stays below the share at which it reports the
-/// level being left; otherwise the level falls less far, or stays and is checked again a hysteresis later.
+/// next level up; otherwise the level falls less far, or stays, and is checked again a hysteresis later.
 /// The thermal state is the worst of the thermal sources'; thermal Critical is low-power mode.
 /// </para>
 /// <para>
@@ -406,23 +406,31 @@ public sealed class PressureCoordinator : IDisposable
         // The fall is decided now: latency counts from this decision, not from the source's signal 2 s ago.
         var source = said?.Source ?? top?.Name ?? "hysteresis";
         var reading = $"{said?.Reading ?? top?.LastReading ?? string.Empty} (every source below {_level} for {_options.Hysteresis.TotalMilliseconds:0} ms)".Trim();
-        if (target != highest)
+        var partial = target != highest;
+        if (partial)
         {
             reading += $"; only to {target}: {highest}'s budget would not fit ({heldBack})";
-            highest = target;
         }
 
         var now = _time.GetTimestamp();
-        Respond(highest, _thermal, new SignalChangedEventArgs<PressureLevel>(source, said?.Kind ?? top?.Kind ?? SignalKind.Runtime, _level, highest, reading, now, _time.GetUtcNow()));
+        Respond(target, _thermal, new SignalChangedEventArgs<PressureLevel>(source, said?.Kind ?? top?.Kind ?? SignalKind.Runtime, _level, target, reading, now, _time.GetUtcNow()));
+        if (partial && _lowerSince is null)
+        {
+            // The sources are still below the new level and will not say so again until they change: look again
+            // after another hysteresis, as when the fall is held back.
+            _lowerSince = _time.GetTimestamp();
+            _lowerCause = said;
+            _fallTimer.Change(_options.Hysteresis, Timeout.InfiniteTimeSpan);
+        }
     }
 
     /// <summary>
     /// The lowest level from <paramref name="lowest"/> up to the current one whose budget limit fits: the budget could
     /// grow from what it uses now to that level's limit, and every memory-fill source (a cgroup's usage against its
-    /// limit) must say use would still stay below the share at which it reports the current level. Otherwise the
-    /// budget would refill into the level just left (or past the limit: a 768 MiB cgroup holding 450 MiB outside the
-    /// budget cannot take the Normal budget of 384 MiB). Returns the current level when none fits;
-    /// <paramref name="heldBack"/> says why the first candidate did not.
+    /// limit) must say use would still stay below the share at which it reports the level above that candidate.
+    /// Otherwise the budget would refill into a higher level again (or past the limit: a 768 MiB cgroup holding
+    /// 450 MiB outside the budget cannot take the Normal budget of 384 MiB). Returns the current level when none
+    /// fits; <paramref name="heldBack"/> says why the first candidate did not.
     /// </summary>
     private PressureLevel FallTarget(PressureLevel lowest, out string heldBack)
     {
@@ -444,7 +452,7 @@ public sealed class PressureCoordinator : IDisposable
             var fits = true;
             foreach (var source in sources)
             {
-                if (source is IMemoryFillSource fill && !WouldStayBelow(fill, growth, out var reading))
+                if (source is IMemoryFillSource fill && !WouldStayBelow(fill, candidate + 1, growth, out var reading))
                 {
                     fits = false;
                     if (heldBack.Length == 0)
@@ -466,11 +474,11 @@ public sealed class PressureCoordinator : IDisposable
     }
 
     // A source that throws cannot tell: it holds nothing up (and is logged), as one that knows nothing.
-    private bool WouldStayBelow(IMemoryFillSource source, long growth, out string reading)
+    private bool WouldStayBelow(IMemoryFillSource source, PressureLevel level, long growth, out string reading)
     {
         try
         {
-            return source.WouldStayBelow(_level, growth, out reading);
+            return source.WouldStayBelow(level, growth, out reading);
         }
         catch (Exception ex)
         {

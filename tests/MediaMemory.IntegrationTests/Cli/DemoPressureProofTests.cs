@@ -43,9 +43,10 @@ public sealed class DemoPressureProofTests
         Assert.True(root.GetProperty("lowest_budget_bytes").GetInt64() < initial, "the budget limit was never lowered");
         Assert.All(kernel, e => Assert.True(e.GetProperty("source").GetString() is "psi" or "cgroup-v1" or "cgroup-v2", e.ToString()));
 
-        // Once the 450 MiB are taken (from 6 s of the 8 s loop, which starts after the coordinator), no budget fits
-        // beside them that is larger than the one in force: the budget is never raised again. (Before the coordinator
-        // checked what fits, it fell back to Normal's 384 MiB in most runs, and one CI run was OOM-killed.)
+        // From 6 s after the coordinator started (the loop starts a few hundred ms later, so about 410 MiB of the
+        // 450 are taken by then, and all of them from 6 s of the loop), no budget larger than the one in force fits
+        // beside them: the budget is never raised again. (Before the coordinator checked what fits, it fell back to
+        // Normal's 384 MiB in most runs, and one CI run was OOM-killed.)
         var late = events.Where(e => e.GetProperty("at_ms").GetDouble() >= 6000).ToList();
         var before = events.LastOrDefault(e => e.GetProperty("at_ms").GetDouble() < 6000);
         var limits = (before.ValueKind == JsonValueKind.Undefined ? [] : new[] { before }).Concat(late).Select(e => e.GetProperty("budget_bytes").GetInt64()).ToList();

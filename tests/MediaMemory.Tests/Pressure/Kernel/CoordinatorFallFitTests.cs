@@ -72,15 +72,36 @@ public sealed class CoordinatorFallFitTests : IDisposable
         using var owner = coordinator;
         Assert.Equal((PressureLevel.Critical, 192 * MiB), (coordinator.Level, budget.LimitBytes));
 
-        // 60 %: the source says Normal. Normal's budget: 461 + 284 MiB = 97 %, over Critical's 92 %; Warning's:
-        // 461 + 156 MiB = 80.3 %, under it.
+        // 60 %: the source says Normal. Normal's budget: 461 + 284 MiB = 97 %, over Warning's 80 %; Warning's:
+        // 461 + 156 MiB = 80.3 %, under Critical's 92 %.
         Usage(461 * MiB);
         AfterHysteresis();
 
         Assert.Equal((PressureLevel.Warning, 256 * MiB), (coordinator.Level, budget.LimitBytes));
         var fall = coordinator.Events[^1];
         Assert.Equal((PressureLevel.Warning, PressureLevel.Critical), (fall.Level, fall.Previous));
-        Assert.Contains("only to Warning: Normal's budget would not fit (cgroup-v2: usage 60.0 % + 284 MiB = 97.0 % of 768 MiB, Critical at 92 %)", fall.Reading, StringComparison.Ordinal);
+        Assert.Contains("only to Warning: Normal's budget would not fit (cgroup-v2: usage 60.0 % + 284 MiB = 97.0 % of 768 MiB, Warning at 80 %)", fall.Reading, StringComparison.Ordinal);
+
+        // The sources stay at Normal (no change to report), yet the coordinator looks again a hysteresis later:
+        // at 100 MiB, 100 + 284 MiB is 50 %, and the level falls the rest of the way.
+        Usage(100 * MiB);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal((PressureLevel.Normal, 384 * MiB), (coordinator.Level, budget.LimitBytes));
+        Assert.Equal([PressureLevel.Critical, PressureLevel.Warning, PressureLevel.Normal], coordinator.Events.Select(e => e.Level));
+    }
+
+    [Fact]
+    public void AFallToNormal_MustFitUnderWarningsShare_NotOnlyUnderCriticals()
+    {
+        var (budget, coordinator) = Started(usageBytes: 730 * MiB, budgetUsedBytes: 0); // Critical
+        using var owner = coordinator;
+
+        // 39 %: Normal's budget could add 384 MiB: 684 MiB is 89 %, under Critical's 92 % but over Warning's 80 %, so
+        // the refill would raise Warning at once. Warning's (256 MiB): 72 %, under Critical's.
+        Usage(300 * MiB);
+        AfterHysteresis();
+
+        Assert.Equal((PressureLevel.Warning, 256 * MiB), (coordinator.Level, budget.LimitBytes));
     }
 
     [Fact]
