@@ -46,7 +46,7 @@ public sealed class DemoPressureProofTests
         // From 6 s after the coordinator started (the loop starts a few hundred ms later, so about 410 MiB of the
         // 450 are taken by then, and all of them from 6 s of the loop), no budget larger than the one in force fits
         // beside them: the budget is never raised again. (Before the coordinator checked what fits, it fell back to
-        // Normal's 384 MiB in most runs, and one CI run was OOM-killed.)
+        // Normal's 384 MiB in most runs, and one local .ci/run was OOM-killed.)
         var late = events.Where(e => e.GetProperty("at_ms").GetDouble() >= 6000).ToList();
         var before = events.LastOrDefault(e => e.GetProperty("at_ms").GetDouble() < 6000);
         var limits = (before.ValueKind == JsonValueKind.Undefined ? [] : new[] { before }).Concat(late).Select(e => e.GetProperty("budget_bytes").GetInt64()).ToList();
