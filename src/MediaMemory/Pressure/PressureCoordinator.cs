@@ -397,9 +397,7 @@ public sealed class PressureCoordinator : IDisposable
                 PressureLog.FallHeldBack(_logger, _level, highest, heldBack);
             }
 
-            _lowerSince = _time.GetTimestamp();
-            _lowerCause = said;
-            _fallTimer.Change(_options.Hysteresis, Timeout.InfiniteTimeSpan);
+            LookAgainLater(said);
             return;
         }
 
@@ -414,14 +412,19 @@ public sealed class PressureCoordinator : IDisposable
 
         var now = _time.GetTimestamp();
         Respond(target, _thermal, new SignalChangedEventArgs<PressureLevel>(source, said?.Kind ?? top?.Kind ?? SignalKind.Runtime, _level, target, reading, now, _time.GetUtcNow()));
-        if (partial && _lowerSince is null)
+        if (partial)
         {
-            // The sources are still below the new level and will not say so again until they change: look again
-            // after another hysteresis, as when the fall is held back.
-            _lowerSince = _time.GetTimestamp();
-            _lowerCause = said;
-            _fallTimer.Change(_options.Hysteresis, Timeout.InfiniteTimeSpan);
+            // The sources are still below the new level and will not say so again until they change.
+            LookAgainLater(said);
         }
+    }
+
+    // Checks for a fall again after another hysteresis, as if the sources had just come below the level.
+    private void LookAgainLater(SignalChangedEventArgs<PressureLevel>? said)
+    {
+        _lowerSince = _time.GetTimestamp();
+        _lowerCause = said;
+        _fallTimer.Change(_options.Hysteresis, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>

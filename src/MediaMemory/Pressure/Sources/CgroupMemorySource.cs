@@ -1,6 +1,5 @@
 using MediaMemory.Internals;
 using MediaMemory.Platform;
-using MediaMemory.Units;
 using Microsoft.Extensions.Logging;
 
 namespace MediaMemory.Pressure;
@@ -119,38 +118,19 @@ public sealed class CgroupMemorySource : SignalSource<PressureLevel>, IMemoryFil
     public bool WouldStayBelow(PressureLevel level, long growthBytes, out string reading)
     {
         reading = string.Empty;
-        var share = level switch
-        {
-            PressureLevel.Warning => _options.WarningUsagePercent,
-            PressureLevel.Critical => _options.CriticalUsagePercent,
-            _ => double.NaN,
-        };
-        if (double.IsNaN(share) || Volatile.Read(ref _usage) is not { } usage || !Availability.IsAvailable)
+        if (Volatile.Read(ref _usage) is not { } usage || !Availability.IsAvailable)
         {
             return true;
         }
 
-        long used;
-        long? limit;
         try
         {
-            (used, limit) = usage.Read();
+            return usage.WouldStayBelow(level, growthBytes, out reading) ?? true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
         {
             return true; // The timer's next read marks the source unavailable with the reason.
         }
-
-        if (limit is not { } l || l <= 0)
-        {
-            return true;
-        }
-
-        var growth = Math.Max(0, growthBytes);
-        var percent = 100.0 * ((double)used + growth) / l;
-        reading = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"usage {100.0 * used / l:0.0} % + {ByteSize.Format(growth)} = {percent:0.0} % of {ByteSize.Format(l)}, {level} at {share} %");
-        return percent < share;
     }
 
     /// <inheritdoc />

@@ -69,6 +69,32 @@ internal sealed class CgroupUsageReader(string directory, CgroupVersion version,
         return (level, string.Create(CultureInfo.InvariantCulture, $"usage {percent:0.0} % of {ByteSize.Format(l)} ({ByteSize.Format(usage)})"));
     }
 
+    /// <summary>Reads, and says whether usage grown by <paramref name="growthBytes"/> (0 if less) would stay below the
+    /// share at which <paramref name="level"/> begins; null when it cannot tell (no limit, or Normal, which has no
+    /// share). The reading is e.g. <c>usage 55.0 % + 128 MiB = 71.7 % of 768 MiB, Warning at 80 %</c>.</summary>
+    /// <exception cref="IOException">A file is missing or unreadable.</exception>
+    /// <exception cref="FormatException">A file does not hold a number of bytes.</exception>
+    public bool? WouldStayBelow(PressureLevel level, long growthBytes, out string reading)
+    {
+        reading = string.Empty;
+        var share = level switch
+        {
+            PressureLevel.Warning => warningPercent,
+            PressureLevel.Critical => criticalPercent,
+            _ => double.NaN,
+        };
+        if (double.IsNaN(share) || Read() is not (var usage, { } limit))
+        {
+            return null;
+        }
+
+        var growth = Math.Max(0, growthBytes);
+        var percent = limit == 0 ? 100 : 100.0 * ((double)usage + growth) / limit;
+        reading = string.Create(CultureInfo.InvariantCulture,
+            $"usage {Percent(usage, limit):0.0} % + {ByteSize.Format(growth)} = {percent:0.0} % of {ByteSize.Format(limit)}, {level} at {share} %");
+        return percent < share;
+    }
+
     private static double Percent(long usage, long limit) => limit == 0 ? 100 : 100.0 * usage / limit;
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
